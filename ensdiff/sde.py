@@ -14,11 +14,15 @@ def append_dims(v, ndim):
     if v.ndim > ndim: raise ValueError(f"cannot broadcast a tensor with {v.ndim} dimensions to {ndim} dimensions")
     return v.reshape(*v.shape, *(1,) * (ndim - v.ndim))
 
+def _vmapped(t):
+    "True inside `torch.func.vmap` for a batched tensor, where data-dependent checks cannot run."
+    return torch._C._functorch.is_batchedtensor(t)
+
 def as_time(t, T=1., name="t"):
-    "`t` as a float tensor, checked to lie in `[0, T]`."
+    "`t` as a float tensor, checked to lie in `[0, T]` (unchecked inside `vmap`, where the check cannot run)."
     t = t if torch.is_tensor(t) else torch.as_tensor(t, dtype=torch.get_default_dtype())
     if not t.is_floating_point(): t = t.to(torch.get_default_dtype())
-    if t.numel() and (bool((t < 0).any()) or bool((t > T).any()) or bool(t.isnan().any())):
+    if t.numel() and not _vmapped(t) and (bool((t < 0).any()) or bool((t > T).any()) or bool(t.isnan().any())):
         raise ValueError(f"`{name}` must lie in [0, T={T:g}]; got values in [{t.min().item():.6g}, {t.max().item():.6g}]")
     return t
 
