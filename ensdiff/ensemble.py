@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['SELECTION_RULES', 'Ensemble', 'MCDropoutEnsemble']
 
-# %% ../nbs/07_ensemble.ipynb #b3c2b712
+# %% ../nbs/07_ensemble.ipynb #23a7d24d
 import contextlib
 import torch
 import torch.nn as nn
@@ -12,7 +12,7 @@ from .aggregate import RULES, aggregate, check_finite, draw_members, select_memb
 from .nets import BatchedMembers
 from .sde import PREDICTIONS, VPSDE, as_time, from_score, to_score
 
-# %% ../nbs/07_ensemble.ipynb #7c2aafff
+# %% ../nbs/07_ensemble.ipynb #ef63591e
 def _on_cuda(members):
     "True when every member is an nn.Module whose parameters live on a CUDA device."
     return all(isinstance(m, nn.Module) and any(True for _ in m.parameters()) and next(m.parameters()).is_cuda for m in members)
@@ -48,6 +48,12 @@ class Ensemble:
         if not all(isinstance(m, nn.Module) for m in self.members):
             raise ValueError("the vmap backend needs nn.Module members (wrap networks in ensdiff.nets.ScoreModel)")
         return BatchedMembers(self.members)
+
+    @classmethod
+    def from_files(cls, paths, **kwargs):
+        "An ensemble of member files of the model store (`ensdiff.train.load_member`); `kwargs` go to `Ensemble`."
+        from ensdiff.train import load_member
+        return cls([load_member(p) for p in paths], **kwargs)
 
     def __len__(self): return len(self.members)
     def __repr__(self): return f"{type(self).__name__}(K={len(self)}, rule={self.rule!r}, backend={self.backend!r}, space={self.space!r})"
@@ -94,7 +100,7 @@ class Ensemble:
         in_space = torch.stack([from_score(o, self.space, x, mean_coeff, std) for o in outputs])
         return to_score(aggregate(in_space, self.rule, check=False), self.space, x, mean_coeff, std)
 
-# %% ../nbs/07_ensemble.ipynb #22217c64
+# %% ../nbs/07_ensemble.ipynb #ae3aeac2
 class MCDropoutEnsemble(Ensemble):
     "K stochastic passes of one score model with dropout active (MC Dropout), aggregated by `rule`."
     def __init__(self,
