@@ -90,6 +90,7 @@ def run_dir(experiment, out_dir=None, runs_dir=None):
 # %% ../nbs/90_runs.ipynb #72b47814
 EXPERIMENTS = {
     "theory-poe": ("02_theory_poe.ipynb", "Prop. 4.2: sampling with averaged Gaussian scores does not give the product of experts"),
+    "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
 }
 
 def notebooks_dir(nbs_dir=None):
