@@ -40,6 +40,12 @@ def _group_norm(ch): return nn.GroupNorm(min(ch // 4, 32), ch, eps=1e-6)
 
 def _conv(cin, cout, k=3, scale=1.): return _init(nn.Conv2d(cin, cout, k, padding=k // 2), scale)
 
+def _resample(h, up, down):
+    "Nearest-neighbour 2x upsampling, 2x2 average pooling, or nothing (the res blocks' resampling of both paths)."
+    if up: return F.interpolate(h, scale_factor=2., mode="nearest")
+    if down: return F.avg_pool2d(h, 2)
+    return h
+
 class BigGANResBlock(nn.Module):
     "score_sde's `ResnetBlockBigGAN` (no FIR): optional up/down-sampling inside, skip rescaled by 1/sqrt(2)."
     def __init__(self, cin, cout=None, temb_dim=None, up=False, down=False, dropout=0.1, init_scale=1e-10, skip_rescale=True):
@@ -51,14 +57,9 @@ class BigGANResBlock(nn.Module):
         self.norm1, self.dropout, self.conv1 = _group_norm(cout), nn.Dropout(dropout), _conv(cout, cout, scale=init_scale)
         self.skip = _conv(cin, cout, k=1) if cin != cout or up or down else None
 
-    def _resample(self, h):
-        if self.up: return F.interpolate(h, scale_factor=2., mode="nearest")
-        if self.down: return F.avg_pool2d(h, 2)
-        return h
-
     def forward(self, x, temb=None):
-        h = self._resample(F.silu(self.norm0(x)))
-        x = self._resample(x)
+        h = _resample(F.silu(self.norm0(x)), self.up, self.down)
+        x = _resample(x, self.up, self.down)
         h = self.conv0(h)
         if self.dense is not None: h = h + self.dense(F.silu(temb))[:, :, None, None]
         h = self.conv1(self.dropout(F.silu(self.norm1(h))))
@@ -159,14 +160,9 @@ class ADMResBlock(nn.Module):
         self.conv1 = _init(nn.Conv2d(cout, cout, 3, padding=1), init_scale)
         self.skip = nn.Identity() if cin == cout else nn.Conv2d(cin, cout, 1)
 
-    def _resample(self, h):
-        if self.up: return F.interpolate(h, scale_factor=2., mode="nearest")
-        if self.down: return F.avg_pool2d(h, 2)
-        return h
-
     def forward(self, x, emb):
-        h = self.conv0(self._resample(F.silu(self.norm0(x))))
-        x = self._resample(x)
+        h = self.conv0(_resample(F.silu(self.norm0(x)), self.up, self.down))
+        x = _resample(x, self.up, self.down)
         e = self.emb(F.silu(emb))[:, :, None, None].type(h.dtype)
         if self.use_scale_shift_norm:
             scale, shift = e.chunk(2, dim=1)
