@@ -1,4 +1,5 @@
-import os
+import ipaddress
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,3 +12,19 @@ NBS = ROOT / "nbs"
 def root():
     "The repository root."
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    "Nothing in a test may reach the network: connections to anything but this machine fail loudly."
+    connect = socket.socket.connect
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else None
+        if host is not None and host != "localhost":
+            try: loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError: loopback = False
+            if not loopback: raise RuntimeError(f"test tried to reach the network: {address}")
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
