@@ -4,7 +4,7 @@
 __all__ = ['INCEPTION_FILE', 'CLASSIFIERS', 'ddsm_eval', 'diversity_eval', 'ScoreNoise', 'nll_bpd', 'ImageSamples',
            'inception_weights', 'fid_kid', 'DigitClassifier', 'train_classifier', 'register_classifier']
 
-# %% ../nbs/09_metrics.ipynb #e5a5ef04
+# %% ../nbs/09_metrics.ipynb #d5caca69
 import math, time
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .sde import VPSDE, append_dims, randn
 from .theory import ddsm_loss, predictive_diversity
 from .train import save_atomic, load_checkpoint, step_seed
 
-# %% ../nbs/09_metrics.ipynb #90fe962f
+# %% ../nbs/09_metrics.ipynb #a9577085
 def _draw_bank(x0, start, n_draws, seed, t_min):
     "Times and noise of the draws of samples start.. start+len(x0), from (seed, sample index, draw)."
     ts, zs = [], []
@@ -47,7 +47,7 @@ def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="s
         out.update(other_mean=(l - d).mean().item(), diff=d.mean().item(), diff_se=(d.std() / math.sqrt(len(d))).item())
     return out
 
-# %% ../nbs/09_metrics.ipynb #1b087e46
+# %% ../nbs/09_metrics.ipynb #7042568d
 def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.), seed=0, sde=None, reduce="mean", batch_size=256):
     "Predictive diversity (Eq. 86) of `ensemble` over `data`, per time of `t_grid` and averaged."
     sde = VPSDE() if sde is None else sde
@@ -64,7 +64,7 @@ def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 
             per_t.append(torch.cat(vals).mean().item())
     return dict(t=list(map(float, t_grid)), diversity=per_t, mean=float(np.mean(per_t)))
 
-# %% ../nbs/09_metrics.ipynb #f8678f8b
+# %% ../nbs/09_metrics.ipynb #d12c49bb
 class ScoreNoise:
     "The score of `model` perturbed by noise of relative norm `tau` per sample (Section 5.3.2)."
     def __init__(self, model, tau, fixed_direction=False, generator=None):
@@ -81,7 +81,7 @@ class ScoreNoise:
         scale = self.tau * s.flatten(1).norm(dim=1) / z.flatten(1).norm(dim=1)
         return s + append_dims(scale, s.ndim) * z
 
-# %% ../nbs/09_metrics.ipynb #6da8965a
+# %% ../nbs/09_metrics.ipynb #6ce4fc8f
 def _divergence(model, sde, x, t, probe):
     "Drift of the probability-flow ODE and its divergence (Hutchinson with `probe`, or exact when `probe` is None)."
     with torch.enable_grad():
@@ -95,12 +95,14 @@ def _divergence(model, sde, x, t, probe):
             div = sum(torch.autograd.grad(f.flatten(1)[:, i].sum(), x, retain_graph=True)[0].flatten(1)[:, i] for i in range(flat.shape[1]))
     return f.detach(), div.detach()
 
-def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=False, exact_divergence=False, seed=0):
+def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=False, levels=256, exact_divergence=False, seed=0):
     "Per-sample NLL in bits/dim of `x0` under the probability-flow ODE of `model` (Appendix B.2), and the evaluations used."
     sde = VPSDE() if sde is None else sde
     g = torch.Generator().manual_seed(seed)
     x0 = x0.double() if x0.dtype == torch.float64 else x0.float()
-    if dequantize: x0 = ((x0 + 1) * 127.5).round().clamp(0, 255).add(torch.rand(x0.shape, generator=g).to(x0)).div(128) - 1
+    if dequantize:  # pixel value p in 0..levels-1, stored as p / (levels-1) * 2 - 1, becomes (p + u) / levels * 2 - 1
+        pixels = ((x0 + 1) / 2 * (levels - 1)).round().clamp(0, levels - 1)
+        x0 = (pixels + torch.rand(x0.shape, generator=g).to(x0)) / levels * 2 - 1
     shape, B, D = x0.shape, x0.shape[0], x0[0].numel()
     probe = None if exact_divergence else (torch.randint(0, 2, shape, generator=g).to(x0) * 2 - 1)
     nfe = 0
@@ -116,9 +118,9 @@ def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=Fals
     xT, delta = sol.y[:-B, -1].reshape(B, D), sol.y[-B:, -1]
     prior_logp = -0.5 * (xT**2).sum(1) - 0.5 * D * math.log(2 * math.pi)
     bpd = -(prior_logp + delta) / (D * math.log(2))
-    return torch.as_tensor(bpd + (7. if dequantize else 0.)), nfe
+    return torch.as_tensor(bpd + (math.log2(levels / 2) if dequantize else 0.)), nfe
 
-# %% ../nbs/09_metrics.ipynb #adb1dbd2
+# %% ../nbs/09_metrics.ipynb #d88d8dd3
 INCEPTION_FILE = "weights-inception-2015-12-05-6726825d.pth"
 
 class ImageSamples(torch.utils.data.Dataset):
@@ -145,7 +147,7 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
             kid_subset_size=1000, reference_cache=None, cache_root=None, batch_size=200, device=None):
     "FID and KID between two sets of images in [-1, 1], labelled with the feature extractor used."
     import torch_fidelity
-    kw = dict(feature_extractor=feature_extractor, batch_size=batch_size, verbose=False,
+    kw = dict(feature_extractor=feature_extractor, batch_size=batch_size, verbose=False, save_cpu_ram=True,
               cuda=(device or ("cuda" if torch.cuda.is_available() else "cpu")) != "cpu",
               kid_subset_size=min(kid_subset_size, len(samples), len(reference)))
     if feature_extractor == "inception-v3-compat": kw["feature_extractor_weights_path"] = inception_weights(inception_weights_path, download)
@@ -157,7 +159,7 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
     return {label: m["frechet_inception_distance"], label.replace("FID", "KID"): m["kernel_inception_distance_mean"],
             label.replace("FID", "KID") + "_std": m["kernel_inception_distance_std"]}
 
-# %% ../nbs/09_metrics.ipynb #fb416c9d
+# %% ../nbs/09_metrics.ipynb #8a65d911
 CLASSIFIERS = {}  # registered name -> weights file
 
 class DigitClassifier(nn.Module):
