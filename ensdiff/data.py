@@ -5,7 +5,7 @@ __all__ = ['TOYS', 'IMAGE_SUFFIXES', 'eight_gaussians', 'eight_gaussians_log_pro
            'two_moons', 'digits', 'mnist5k', 'DataNotFound', 'cifar10', 'ImageFolder', 'image_folder', 'class_subsets',
            'data_dir', 'Table', 'load_tabular', 'split_indices']
 
-# %% ../nbs/04_data.ipynb #4250d6c4
+# %% ../nbs/04_data.ipynb #f200d597
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-# %% ../nbs/04_data.ipynb #7e5918a4
+# %% ../nbs/04_data.ipynb #e9ab8f99
 def _generator(seed): return seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(int(seed))
 
 def eight_gaussians(n, seed=0, radius=2., std=0.2):
@@ -52,7 +52,7 @@ def two_moons(n, seed=0, noise=0.1):
 
 TOYS = {"8gaussians": eight_gaussians, "checkerboard": checkerboard, "moons": two_moons}
 
-# %% ../nbs/04_data.ipynb #44453c9a
+# %% ../nbs/04_data.ipynb #c937c9ed
 def _to_images(x, side, max_value, size=None, pad_to=None):
     "Flat pixel rows in [0, max_value] -> float tensor (N, 1, size, size) in [-1, 1], optionally padded with -1."
     x = torch.as_tensor(np.asarray(x, dtype=np.float32)).reshape(-1, 1, side, side) / max_value * 2 - 1
@@ -75,7 +75,7 @@ def mnist5k(size=28, pad_to=None):
     x, y = mnist_data()
     return _to_images(x, 28, 255., size=size, pad_to=pad_to), torch.as_tensor(y)
 
-# %% ../nbs/04_data.ipynb #d0a356df
+# %% ../nbs/04_data.ipynb #4b47ffa0
 class DataNotFound(FileNotFoundError):
     "A dataset is not on disk where it was looked for."
 
@@ -111,7 +111,7 @@ def image_folder(root, size=256):
     "FFHQ-style image folder as a `torch.utils.data.Dataset` of tensors in [-1, 1]."
     return ImageFolder(root, size)
 
-# %% ../nbs/04_data.ipynb #8da019f5
+# %% ../nbs/04_data.ipynb #44a8e0c5
 def class_subsets(labels, scheme="overlapping", K=5, n_classes=10):
     "Indices of the training samples of each of the `K` members: 'overlapping' (drop 2 classes each) or 'disjoint' (2 each)."
     if scheme not in ("overlapping", "disjoint"): raise ValueError(f"`scheme` must be 'overlapping' or 'disjoint', got {scheme!r}")
@@ -123,7 +123,7 @@ def class_subsets(labels, scheme="overlapping", K=5, n_classes=10):
         subsets.append(torch.nonzero(~pair if scheme == "overlapping" else pair).flatten())
     return subsets
 
-# %% ../nbs/04_data.ipynb #daa6bc57
+# %% ../nbs/04_data.ipynb #423e4729
 def data_dir():
     "Folder of the tabular CSVs shipped with the package."
     from importlib.resources import files
@@ -157,7 +157,7 @@ def load_tabular(name):
     y = data[:, -1] if task == "regression" else data[:, -1].astype(np.int64)
     return Table(name, data[:, keep], y, [header[i] for i in keep], header[-1], task)
 
-# %% ../nbs/04_data.ipynb #b31e37e1
+# %% ../nbs/04_data.ipynb #4d0e70dc
 def split_indices(n, seed=0, test=0.2, val=0., stratify=None):
     "Train, validation and test indices of `n` samples from `seed` (stratified by the labels `stratify` if given)."
     from sklearn.model_selection import train_test_split

@@ -4,7 +4,7 @@
 __all__ = ['INCEPTION_FILE', 'CLASSIFIERS', 'ddsm_eval', 'diversity_eval', 'ScoreNoise', 'nll_bpd', 'ImageSamples',
            'inception_weights', 'fid_kid', 'DigitClassifier', 'train_classifier', 'register_classifier']
 
-# %% ../nbs/09_metrics.ipynb #d5caca69
+# %% ../nbs/09_metrics.ipynb #40f409f9
 import math, time
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .sde import VPSDE, append_dims, randn
 from .theory import ddsm_loss, predictive_diversity
 from .train import save_atomic, load_checkpoint, step_seed
 
-# %% ../nbs/09_metrics.ipynb #a9577085
+# %% ../nbs/09_metrics.ipynb #47e5e4cf
 def _draw_bank(x0, start, n_draws, seed, t_min):
     "Times and noise of the draws of samples start.. start+len(x0), from (seed, sample index, draw)."
     ts, zs = [], []
@@ -47,7 +47,7 @@ def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="s
         out.update(other_mean=(l - d).mean().item(), diff=d.mean().item(), diff_se=(d.std() / math.sqrt(len(d))).item())
     return out
 
-# %% ../nbs/09_metrics.ipynb #7042568d
+# %% ../nbs/09_metrics.ipynb #5cd866aa
 def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.), seed=0, sde=None, reduce="mean", batch_size=256):
     "Predictive diversity (Eq. 86) of `ensemble` over `data`, per time of `t_grid` and averaged."
     sde = VPSDE() if sde is None else sde
@@ -64,7 +64,7 @@ def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 
             per_t.append(torch.cat(vals).mean().item())
     return dict(t=list(map(float, t_grid)), diversity=per_t, mean=float(np.mean(per_t)))
 
-# %% ../nbs/09_metrics.ipynb #d12c49bb
+# %% ../nbs/09_metrics.ipynb #570ec28b
 class ScoreNoise:
     "The score of `model` perturbed by noise of relative norm `tau` per sample (Section 5.3.2)."
     def __init__(self, model, tau, fixed_direction=False, generator=None):
@@ -81,7 +81,7 @@ class ScoreNoise:
         scale = self.tau * s.flatten(1).norm(dim=1) / z.flatten(1).norm(dim=1)
         return s + append_dims(scale, s.ndim) * z
 
-# %% ../nbs/09_metrics.ipynb #6ce4fc8f
+# %% ../nbs/09_metrics.ipynb #0b8e93e7
 def _divergence(model, sde, x, t, probe):
     "Drift of the probability-flow ODE and its divergence (Hutchinson with `probe`, or exact when `probe` is None)."
     with torch.enable_grad():
@@ -120,7 +120,7 @@ def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=Fals
     bpd = -(prior_logp + delta) / (D * math.log(2))
     return torch.as_tensor(bpd + (math.log2(levels / 2) if dequantize else 0.)), nfe
 
-# %% ../nbs/09_metrics.ipynb #d88d8dd3
+# %% ../nbs/09_metrics.ipynb #74757866
 INCEPTION_FILE = "weights-inception-2015-12-05-6726825d.pth"
 
 class ImageSamples(torch.utils.data.Dataset):
@@ -159,7 +159,7 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
     return {label: m["frechet_inception_distance"], label.replace("FID", "KID"): m["kernel_inception_distance_mean"],
             label.replace("FID", "KID") + "_std": m["kernel_inception_distance_std"]}
 
-# %% ../nbs/09_metrics.ipynb #8a65d911
+# %% ../nbs/09_metrics.ipynb #0882577b
 CLASSIFIERS = {}  # registered name -> weights file
 
 class DigitClassifier(nn.Module):

@@ -4,7 +4,7 @@
 __all__ = ['variance_scaling_', 'sinusoidal_embedding', 'BigGANResBlock', 'AttnBlockpp', 'DDPMpp', 'ADMResBlock', 'ADMAttention',
            'ADM', 'MLP', 'ScoreModel', 'BatchedMembers']
 
-# %% ../nbs/03_nets.ipynb #d506c843
+# %% ../nbs/03_nets.ipynb #35c13140
 import copy, math
 import torch
 import torch.nn as nn
@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
 from .sde import VPSDE, as_time, check_batch, to_score
 
-# %% ../nbs/03_nets.ipynb #eeb2f43d
+# %% ../nbs/03_nets.ipynb #d2090aa7
 def variance_scaling_(tensor, scale=1.):
     "score_sde's `variance_scaling(scale, 'fan_avg', 'uniform')` in place; `scale=0` gives zeros."
     if scale == 0: return nn.init.zeros_(tensor)
@@ -35,7 +35,7 @@ def sinusoidal_embedding(labels, dim, max_period=10_000, flip=False):
     emb = torch.cat([torch.cos(args), torch.sin(args)] if flip else [torch.sin(args), torch.cos(args)], dim=1)
     return F.pad(emb, (0, 1)) if dim % 2 else emb
 
-# %% ../nbs/03_nets.ipynb #f002f154
+# %% ../nbs/03_nets.ipynb #478496cd
 def _group_norm(ch): return nn.GroupNorm(min(ch // 4, 32), ch, eps=1e-6)
 
 def _conv(cin, cout, k=3, scale=1.): return _init(nn.Conv2d(cin, cout, k, padding=k // 2), scale)
@@ -82,7 +82,7 @@ class AttnBlockpp(nn.Module):
         h = self.out(torch.einsum("bij,bcj->bci", w, v).reshape(B, C, H, W))
         return (x + h) / math.sqrt(2.) if self.skip_rescale else x + h
 
-# %% ../nbs/03_nets.ipynb #c577b758
+# %% ../nbs/03_nets.ipynb #cc775328
 class DDPMpp(nn.Module):
     "DDPM++ continuous U-Net of score_sde (NCSN++ family, BigGAN res blocks, no FIR); predicts the noise."
     def __init__(self,
@@ -141,7 +141,7 @@ class DDPMpp(nn.Module):
         assert not hs
         return self.conv_out(F.silu(self.norm_out(h)))
 
-# %% ../nbs/03_nets.ipynb #dbbb9d70
+# %% ../nbs/03_nets.ipynb #be505237
 class _GroupNorm32(nn.GroupNorm):
     "GroupNorm computed in float32 (guided-diffusion's `GroupNorm32`)."
     def forward(self, x): return super().forward(x.float()).type(x.dtype)
@@ -190,7 +190,7 @@ class ADMAttention(nn.Module):
         h = torch.einsum("bts,bcs->bct", w, v).reshape(B, C, -1)
         return (x + self.proj(h)).reshape(B, C, *spatial)
 
-# %% ../nbs/03_nets.ipynb #db72ff67
+# %% ../nbs/03_nets.ipynb #0216aabf
 class ADM(nn.Module):
     "guided-diffusion's U-Net (ADM) for the plain DDPM objective (`learn_sigma` off): predicts the noise."
     def __init__(self,
@@ -267,7 +267,7 @@ class _Upsample(nn.Module):
         super().__init__(); self.conv = nn.Conv2d(ch, ch, 3, padding=1)
     def forward(self, x): return self.conv(F.interpolate(x, scale_factor=2., mode="nearest"))
 
-# %% ../nbs/03_nets.ipynb #6559abea
+# %% ../nbs/03_nets.ipynb #f5adb95f
 class MLP(nn.Module):
     "An MLP noise predictor for vectors `(B, dim)`: sinusoidal time embedding, SiLU layers, residual connections."
     def __init__(self,
@@ -290,7 +290,7 @@ class MLP(nn.Module):
         for layer in self.hidden: h = h + self.dropout(F.silu(layer(h)))
         return self.out(h)
 
-# %% ../nbs/03_nets.ipynb #5f602f6c
+# %% ../nbs/03_nets.ipynb #d2f28cf3
 class ScoreModel(nn.Module):
     "Score model `model(x, t)` of VP time from a network that predicts `prediction` (`eps`, `x0` or `score`)."
     def __init__(self,
@@ -308,7 +308,7 @@ class ScoreModel(nn.Module):
         mean_coeff, std = self.process.marginal(t)
         return to_score(self.net(x, self.time_label(t)), self.prediction, x, mean_coeff.to(x.dtype), std.to(x.dtype))
 
-# %% ../nbs/03_nets.ipynb #419b1b33
+# %% ../nbs/03_nets.ipynb #7c8bc32f
 class BatchedMembers:
     "K modules of identical architecture evaluated as one vmapped call: `(x, t) -> (K, B, *shape)`."
     def __init__(self, members):
