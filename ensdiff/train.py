@@ -5,7 +5,7 @@ __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'CPU_PRESETS', 'build_net', 'bui
            'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'Trainer', 'ModelStore', 'load_member',
            'load_images']
 
-# %% ../nbs/05_train.ipynb #4256b537
+# %% ../nbs/05_train.ipynb #19c6d40e
 import copy, hashlib, json, math, os, tempfile, time
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
 from .theory import ddsm_loss
 
-# %% ../nbs/05_train.ipynb #a19800aa
+# %% ../nbs/05_train.ipynb #7b9b0628
 NETS = {"DDPMpp": DDPMpp, "ADM": ADM, "MLP": MLP}
 
 def build_net(net_config):
@@ -32,7 +32,7 @@ def build_score_model(net_config, objective="vp"):
     "The score model trained by `objective`: a `ScoreModel` on the VP-SDE (`vp`) or on the DDPM schedule (`ddpm`)."
     return ScoreModel(build_net(net_config), VPSDE() if objective == "vp" else DDPMSchedule())
 
-# %% ../nbs/05_train.ipynb #6bf28822
+# %% ../nbs/05_train.ipynb #a96bac34
 OBJECTIVES = ("vp", "ddpm")
 
 def draw_times(objective, n, generator, t_min=1e-5, n_steps=1000):
@@ -45,7 +45,7 @@ def training_loss(score_model, x0, t, noise):
     "Mean DDSM loss with the sigma^2 weighting: score_sde's VP loss, and the DDPM noise MSE through the score adapter."
     return ddsm_loss(score_model, x0, t, noise, sde=score_model.process).mean()
 
-# %% ../nbs/05_train.ipynb #d5b17ea1
+# %% ../nbs/05_train.ipynb #558dd04e
 def step_seed(*parts):
     "A 63-bit seed from integers (a member seed, a step, a purpose), stable across runs and machines."
     return int.from_bytes(hashlib.sha256(json.dumps(list(parts)).encode()).digest()[:8], "little") >> 1
@@ -59,7 +59,7 @@ def batch_indices(seed, step, batch_size, n):
         idx[epochs == e] = perm[pos[epochs == e] % n]
     return idx
 
-# %% ../nbs/05_train.ipynb #96ee3a6b
+# %% ../nbs/05_train.ipynb #66a66bb2
 def save_atomic(obj, path):
     "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,7 @@ def load_checkpoint(path):
     "A checkpoint written by this module (`weights_only=True`)."
     return torch.load(path, map_location="cpu", weights_only=True)
 
-# %% ../nbs/05_train.ipynb #3c35185b
+# %% ../nbs/05_train.ipynb #b4573f40
 def _strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
     own = module.state_dict()
@@ -172,7 +172,8 @@ class Trainer:
                 x0, t, z = (torch.stack(v) for v in zip(*batches))
                 losses = vmap(self._member_loss, randomness="different")(self.params, self.buffers, x0, t, z)
             else:
-                losses = torch.stack([self._member_loss({n: p[k] for n, p in self.params.items()},
+                params = {n: p.unbind(0) for n, p in self.params.items()}  # one backward stack per tensor, not K selects
+                losses = torch.stack([self._member_loss({n: p[k] for n, p in params.items()},
                                                         {n: b[k] for n, b in self.buffers.items()}, *batches[k]) for k in range(self.K)])
         self.opt.zero_grad(set_to_none=True)
         losses.float().sum().backward()
@@ -181,16 +182,16 @@ class Trainer:
         self.opt.step()
         decay = min(self.recipe["ema_decay"], (1 + self.step) / (10 + self.step))
         with torch.no_grad():
-            for n, p in self.params.items(): self.ema[n].mul_(decay).add_(p.detach(), alpha=1 - decay)
+            torch._foreach_lerp_(list(self.ema.values()), [p.detach() for p in self.params.values()], 1 - decay)
         self.step += 1
         return losses.detach()
 
     def _clip_per_member(self, max_norm):
         "torch's `clip_grad_norm_` applied to each member's gradients separately."
         grads = [p.grad for p in self.params.values() if p.grad is not None]
-        norms = torch.sqrt(sum(g.reshape(self.K, -1).pow(2).sum(1) for g in grads))
+        norms = torch.cat([g.reshape(self.K, -1) for g in grads], 1).norm(dim=1)  # two kernels, not two per tensor
         scale = (max_norm / (norms + 1e-6)).clamp(max=1.)
-        for g in grads: g.mul_(scale.reshape(-1, *(1,) * (g.ndim - 1)))
+        torch._foreach_mul_(grads, [scale.reshape(-1, *(1,) * (g.ndim - 1)) for g in grads])
 
     # --- loop, checkpoints ---
     def train(self, steps, progress=True, log_every=100):
@@ -243,7 +244,7 @@ class _WithProcess:
     def __init__(self, fn, process): self.fn, self.process = fn, process
     def __call__(self, x, t): return self.fn(x, t)
 
-# %% ../nbs/05_train.ipynb #2ab63239
+# %% ../nbs/05_train.ipynb #9a950f25
 class ModelStore:
     "Trained members keyed by (dataset, network config, training config, seed)."
     def __init__(self, root): self.root = Path(root)
@@ -279,7 +280,7 @@ class ModelStore:
             for k, s in enumerate(missing): self.save(trainer.member(k), dataset, net_config, train_config, s)
         return [self.load(dataset, net_config, train_config, s) for s in seeds]
 
-# %% ../nbs/05_train.ipynb #1afe0bb5
+# %% ../nbs/05_train.ipynb #54099ae6
 def load_member(path):
     "A member file of the model store (weights and the config that made them) as a `ScoreModel` in eval mode."
     ckpt = load_checkpoint(path)
@@ -287,7 +288,7 @@ def load_member(path):
     model = build_score_model(config["net"], config["train"].get("objective", "vp"))
     return _strict_load(model, ckpt["state"], f"member file {path}").eval()
 
-# %% ../nbs/05_train.ipynb #ce0d916a
+# %% ../nbs/05_train.ipynb #8cbaf6ff
 CPU_PRESETS = {
     "digits": dict(net=dict(kind="DDPMpp", image_size=8, channels=1, nf=32, ch_mult=[1, 2], num_res_blocks=2, attn_resolutions=[4]),
                    train=dict(batch_size=128, lr=1e-3, warmup=200, ema_decay=0.999), steps=3000),
