@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['SELECTION_RULES', 'Ensemble', 'MCDropoutEnsemble']
 
-# %% ../nbs/07_ensemble.ipynb #23a7d24d
+# %% ../nbs/07_ensemble.ipynb #58e2bb09
 import contextlib
 import torch
 import torch.nn as nn
@@ -12,7 +12,7 @@ from .aggregate import RULES, aggregate, check_finite, draw_members, select_memb
 from .nets import BatchedMembers
 from .sde import PREDICTIONS, VPSDE, as_time, from_score, to_score
 
-# %% ../nbs/07_ensemble.ipynb #ef63591e
+# %% ../nbs/07_ensemble.ipynb #1d87d2fc
 def _on_cuda(members):
     "True when every member is an nn.Module whose parameters live on a CUDA device."
     return all(isinstance(m, nn.Module) and any(True for _ in m.parameters()) and next(m.parameters()).is_cuda for m in members)
@@ -27,7 +27,7 @@ class Ensemble:
     def __init__(self,
         members,          # score models `m(x, t)`
         rule="mean",      # a rule of `RULES` or `SELECTION_RULES`
-        backend="loop",   # 'loop', 'vmap', or 'auto' (vmap for CUDA modules, else loop)
+        backend="loop",   # 'loop', 'vmap', or 'auto' (vmap for 3 or more CUDA modules, else loop)
         space="score",    # where coordinate-wise rules combine: 'score', 'eps' or 'x0'
         process=None,     # forward process for the eps / x0 spaces (default `VPSDE()`)
         generator=None):  # randomness of the selection rules: a Generator or one per sample
@@ -36,7 +36,7 @@ class Ensemble:
         if rule not in RULES and rule not in SELECTION_RULES:
             raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {list(RULES) + list(SELECTION_RULES)}")
         if backend not in ("loop", "vmap", "auto"): raise ValueError(f"`backend` must be 'loop', 'vmap' or 'auto', got {backend!r}")
-        if backend == "auto": backend = "vmap" if _on_cuda(self.members) else "loop"
+        if backend == "auto": backend = "vmap" if _on_cuda(self.members) and len(self.members) >= 3 else "loop"
         if space not in PREDICTIONS: raise ValueError(f"`space` must be one of {PREDICTIONS}, got {space!r}")
         self.rule, self.backend, self.space = rule, backend, space
         self.process = process if process is not None else VPSDE()
@@ -100,7 +100,7 @@ class Ensemble:
         in_space = torch.stack([from_score(o, self.space, x, mean_coeff, std) for o in outputs])
         return to_score(aggregate(in_space, self.rule, check=False), self.space, x, mean_coeff, std)
 
-# %% ../nbs/07_ensemble.ipynb #ae3aeac2
+# %% ../nbs/07_ensemble.ipynb #8928b011
 class MCDropoutEnsemble(Ensemble):
     "K stochastic passes of one score model with dropout active (MC Dropout), aggregated by `rule`."
     def __init__(self,
