@@ -4,16 +4,17 @@
 __all__ = ['TREE_RULES', 'vp_coefficients', 'TableCoder', 'ForestVP', 'MetricSpace', 'w_test', 'prdc_coverage', 'coverage_k',
            'coverage', 'efficiency']
 
-# %% ../nbs/10_forest.ipynb #f8933811
+# %% ../nbs/10_forest.ipynb #45b72dc8
 import math, time
 import numpy as np
 import torch
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.preprocessing import MinMaxScaler
 
 from .aggregate import RULES, aggregate, check_finite
 
-# %% ../nbs/10_forest.ipynb #c0febdb7
+# %% ../nbs/10_forest.ipynb #486c30fc
 TREE_RULES = (*[r for r in RULES if r != "sum"], "alternating", "random_select")
 
 def vp_coefficients(t, beta_min=0.1, beta_max=8.):
@@ -21,7 +22,7 @@ def vp_coefficients(t, beta_min=0.1, beta_max=8.):
     log_mean = -0.25 * t**2 * (beta_max - beta_min) - 0.5 * t * beta_min
     return np.exp(log_mean), np.sqrt(-np.expm1(2 * log_mean))
 
-# %% ../nbs/10_forest.ipynb #834c1769
+# %% ../nbs/10_forest.ipynb #ffdeb04c
 class TableCoder:
     "Dummy coding of the categorical columns and min-max scaling to [-1, 1], and back (rounding, clipping)."
     def __init__(self, cat_cols=(), int_cols=()):
@@ -52,7 +53,15 @@ class TableCoder:
         for j in self.int_cols: X[:, j] = np.round(X[:, j])
         return np.clip(X, self.lo, self.hi)
 
-# %% ../nbs/10_forest.ipynb #ef357402
+# %% ../nbs/10_forest.ipynb #bd050dfc
+def _tree_leaves(trees, x32, n_jobs=1):
+    "Leaf index of every row in every tree, `(K, B)`; the trees split into one chunk per thread (`apply` releases the GIL)."
+    chunks = np.array_split(np.arange(len(trees)), min(effective_n_jobs(n_jobs), len(trees)))
+    leaves = lambda idx: np.stack([trees[k].apply(x32, check_input=False) for k in idx])
+    if len(chunks) == 1: return leaves(chunks[0])
+    return np.concatenate(Parallel(n_jobs=len(chunks), prefer="threads")(delayed(leaves)(c) for c in chunks))
+
+# %% ../nbs/10_forest.ipynb #2e00324b
 class ForestVP:
     "Forest-VP (VP-SDE with one multi-output random forest per noise level); each tree is an ensemble member."
     def __init__(self,
@@ -119,11 +128,13 @@ class ForestVP:
         return int(np.clip(np.round(float(t) * (self.n_t - 1)), 0, self.n_t - 1))
 
     def tree_outputs(self, x, level):
-        "Noise predictions of the first K trees at noise level `level`: `(K, B, d)` (float64)."
+        "Noise predictions of the first K trees at noise level `level`: `(K, B, d)` (float64): leaves, then one gather."
         x32 = np.ascontiguousarray(x, dtype=np.float32)
         trees = self.forests[level].estimators_[:self.K]
-        out = np.stack([tree.predict(x32, check_input=False) for tree in trees])
-        return out.reshape(len(trees), len(x), -1).astype(np.float64)
+        leaves = _tree_leaves(trees, x32, self.n_jobs if len(x) >= 1000 else 1)
+        values = [tree.tree_.value.reshape(tree.tree_.node_count, -1) for tree in trees]
+        offsets = np.cumsum([0] + [len(v) for v in values[:-1]])
+        return np.concatenate(values)[leaves + offsets[:, None]]
 
     def noise_prediction(self, x, level, rng=None):
         "The trees' noise predictions at `level` combined by the rule (`x` numpy `(B, d)`)."
@@ -174,7 +185,7 @@ def _as_codes(col):
     "Integer codes of a categorical column of arbitrary labels."
     return np.unique(col, return_inverse=True)[1].astype(float)
 
-# %% ../nbs/10_forest.ipynb #66f5fa74
+# %% ../nbs/10_forest.ipynb #1f313344
 class MetricSpace:
     "Rows mapped for the tabular metrics: numeric columns min-max scaled on the training split, categoricals one-hot / 2."
     def __init__(self, train, cat_cols=()):
