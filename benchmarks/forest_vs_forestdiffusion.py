@@ -84,6 +84,7 @@ if __name__ == "__main__":
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--draws", type=int, default=10, help="samplings per split and implementation")
     p.add_argument("--skip-part1", action="store_true")
+    p.add_argument("--skip-part2", action="store_true")
     args = p.parse_args()
     if not args.skip_part1: part1([int(s) for s in args.splits.split(",")], args.trees, args.draws)
-    part2()
+    if not args.skip_part2: part2()
