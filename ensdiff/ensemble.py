@@ -4,7 +4,7 @@
 __all__ = ['SELECTION_RULES', 'Ensemble', 'MCDropoutEnsemble']
 
 # %% ../nbs/07_ensemble.ipynb #58e2bb09
-import contextlib
+import contextlib, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -27,7 +27,7 @@ class Ensemble:
     def __init__(self,
         members,          # score models `m(x, t)`
         rule="mean",      # a rule of `RULES` or `SELECTION_RULES`
-        backend="loop",   # 'loop', 'vmap', or 'auto' (vmap for 3 or more CUDA modules, else loop)
+        backend="loop",   # 'loop', 'vmap', or 'auto' (CUDA modules: the faster of both, timed on the first call; else loop)
         space="score",    # where coordinate-wise rules combine: 'score', 'eps' or 'x0'
         process=None,     # forward process for the eps / x0 spaces (default `VPSDE()`)
         generator=None):  # randomness of the selection rules: a Generator or one per sample
@@ -36,13 +36,13 @@ class Ensemble:
         if rule not in RULES and rule not in SELECTION_RULES:
             raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {list(RULES) + list(SELECTION_RULES)}")
         if backend not in ("loop", "vmap", "auto"): raise ValueError(f"`backend` must be 'loop', 'vmap' or 'auto', got {backend!r}")
-        if backend == "auto": backend = "vmap" if _on_cuda(self.members) and len(self.members) >= 3 else "loop"
+        if backend == "auto" and (len(self.members) < 2 or rule in SELECTION_RULES or not _on_cuda(self.members)): backend = "loop"
         if space not in PREDICTIONS: raise ValueError(f"`space` must be one of {PREDICTIONS}, got {space!r}")
         self.rule, self.backend, self.space = rule, backend, space
         self.process = process if process is not None else VPSDE()
         self.generator = generator if generator is not None else torch.Generator().manual_seed(0)
-        self.batched = self._batched() if backend == "vmap" else None
-        self.experts, self.last_member_outputs = None, None
+        self.batched = self._batched() if backend in ("vmap", "auto") else None
+        self.experts, self.last_member_outputs, self.timings = None, None, None
 
     def _batched(self):
         if not all(isinstance(m, nn.Module) for m in self.members):
@@ -72,8 +72,22 @@ class Ensemble:
 
     def member_outputs(self, x, t):
         "Stacked member scores `(K, B, *shape)`."
+        if self.backend == "auto": self._choose_backend(x, t)
         if self.batched is not None: return self.batched(x, t)
-        return torch.stack([self.evaluate_member(k, x, t) for k in range(len(self))])
+        return self._looped(x, t)
+
+    def _looped(self, x, t): return torch.stack([self.evaluate_member(k, x, t) for k in range(len(self))])
+
+    def _choose_backend(self, x, t):
+        "`backend='auto'`: time one call of each backend on this batch (after a warm-up call) and keep the faster."
+        self.timings = {}
+        with torch.no_grad():
+            for name, call in (("loop", self._looped), ("vmap", self.batched)):
+                call(x, t); torch.cuda.synchronize(x.device)
+                start = time.perf_counter(); call(x, t); torch.cuda.synchronize(x.device)
+                self.timings[name] = time.perf_counter() - start
+        self.backend = min(self.timings, key=self.timings.get)
+        if self.backend == "loop": self.batched = None  # frees the stacked copy of the weights
 
     def _selected(self, index, x, t):
         "Score of member `index[b]` for each sample `b`, evaluating only the members used (loop) or all (vmap)."

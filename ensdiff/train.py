@@ -113,6 +113,8 @@ class Trainer:
         snapshot_every=None, # steps between kept EMA snapshots (training-length experiments)
         resume=True):        # continue from `out_dir/checkpoint.pt` when it exists
         if backend not in ("loop", "vmap"): raise ValueError(f"`backend` must be 'loop' or 'vmap', got {backend!r}")
+        if amp and backend == "vmap":  # found on an H100: bfloat16 activations reach float32 conv weights inside vmap
+            raise ValueError("`amp=True` needs backend='loop': torch.func.vmap does not apply autocast to convolutions")
         if optimizer not in ("adam", "adamw"): raise ValueError(f"`optimizer` must be 'adam' or 'adamw', got {optimizer!r}")
         if objective not in OBJECTIVES: raise ValueError(f"`objective` must be one of {OBJECTIVES}, got {objective!r}")
         self.seeds, self.K = [int(s) for s in seeds], len(seeds)

@@ -33,18 +33,22 @@ def small_members(K, device):
 
 
 def test_ensemble_backends_agree_with_the_cpu():
-    "loop and vmap on CUDA give the CPU loop's numbers; 'auto' picks vmap for three or more CUDA members."
+    "loop and vmap on CUDA give the CPU loop's numbers; 'auto' times both on its first call and keeps the faster."
     x = torch.randn(8, 1, 16, 16, generator=torch.Generator().manual_seed(1))
     t = torch.linspace(0.05, 0.95, 8)
     cpu = Ensemble(small_members(3, "cpu")).member_outputs(x, t)
     members = small_members(3, CUDA)
+    auto = Ensemble(members, backend="auto")
+    assert auto.backend == "auto" and Ensemble(members[:1], backend="auto").backend == "loop"
     with torch.no_grad():
         loop = Ensemble(members, backend="loop").member_outputs(x.to(CUDA), t.to(CUDA))
-        auto = Ensemble(members, backend="auto")
-        batched = auto.member_outputs(x.to(CUDA), t.to(CUDA))
-    assert auto.backend == "vmap" and Ensemble(members[:2], backend="auto").backend == "loop"
+        batched = Ensemble(members, backend="vmap").member_outputs(x.to(CUDA), t.to(CUDA))
+        chosen = auto.member_outputs(x.to(CUDA), t.to(CUDA))
+    assert auto.backend == min(auto.timings, key=auto.timings.get) and set(auto.timings) == {"loop", "vmap"}
+    assert (auto.batched is None) == (auto.backend == "loop")
     torch.testing.assert_close(loop.cpu(), cpu, rtol=1e-4, atol=1e-4)
     torch.testing.assert_close(batched, loop, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(chosen, loop, rtol=1e-4, atol=1e-4)
 
 
 def test_euler_maruyama_ensemble_variance_on_cuda():
@@ -93,7 +97,7 @@ def test_trainer_on_cuda(tmp_path):
     kw = dict(seeds=(0, 1), batch_size=32, warmup=10, device="cuda")
     loop, batched = Trainer(net, data, **kw), Trainer(net, data, backend="vmap", **kw)
     for _ in range(3): torch.testing.assert_close(loop.train_step(), batched.train_step(), rtol=1e-4, atol=1e-5)
-    amp = Trainer(net, data, amp=True, out_dir=tmp_path, **kw)
+    amp = Trainer(net, data, amp=True, out_dir=tmp_path, **kw)  # loop backend: vmap refuses amp
     losses = torch.stack([amp.train_step() for _ in range(3)])
     assert torch.isfinite(losses).all()
     amp.save_checkpoint()
