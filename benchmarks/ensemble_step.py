@@ -1,6 +1,6 @@
 """Time of one ensemble sampling step (score of K members + one Euler-Maruyama update), loop versus vmap backend.
 
-    python benchmarks/ensemble_step.py [--device cuda] [--batch 64] [--size 16] [--repeats 10]
+    python benchmarks/ensemble_step.py [--device cuda] [--batch 64] [--size 16] [--repeats 10] [--net small|cifar]
 
 For K = 1, 2, 5, 8 small DDPM++ members, both backends are timed side by side in one run (interleaved, median of
 `--repeats` after warm-up), and each is reported as a ratio to K times the single-model step of the same run.
@@ -39,12 +39,15 @@ def main():
     p.add_argument("--size", type=int, default=16)
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--ks", default="1,2,5,8")
+    p.add_argument("--net", default="small", choices=["small", "cifar"], help="DDPMpp.small(size) or the CIFAR-10 DDPM++ (61.8M, 3x32x32)")
     args = p.parse_args()
     torch.manual_seed(0)
     sde, dev = VPSDE(), args.device
     ks = [int(k) for k in args.ks.split(",")]
-    members = [ScoreModel(DDPMpp.small(image_size=args.size, init_scale=1.)).to(dev).eval() for _ in range(max(ks))]
-    x = torch.randn(args.batch, 1, args.size, args.size, device=dev)
+    make = (lambda: DDPMpp(init_scale=1.)) if args.net == "cifar" else (lambda: DDPMpp.small(image_size=args.size, init_scale=1.))
+    members = [ScoreModel(make()).to(dev).eval() for _ in range(max(ks))]
+    shape = (3, 32, 32) if args.net == "cifar" else (1, args.size, args.size)
+    x = torch.randn(args.batch, *shape, device=dev)
     t = torch.full((args.batch,), 0.5, device=dev)
     single_before = step_time(members[0], sde, x, t, dev, args.repeats)
     timed = {K: [step_time(Ensemble(members[:K], backend=b), sde, x, t, dev, args.repeats) for b in ("loop", "vmap")] for K in ks}
@@ -52,7 +55,7 @@ def main():
     rows = [dict(K=K, loop_ms=1e3 * lp, vmap_ms=1e3 * vm, loop_ratio=lp / (K * single), vmap_ratio=vm / (K * single),
                  vmap_over_loop=vm / lp) for K, (lp, vm) in timed.items()]
     name = torch.cuda.get_device_name() if dev.startswith("cuda") else f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
-    print(f"device: {dev} ({name}); torch {torch.__version__}; DDPMpp.small({args.size}) "
+    print(f"device: {dev} ({name}); torch {torch.__version__}; {'DDPMpp (CIFAR-10)' if args.net == 'cifar' else f'DDPMpp.small({args.size})'} "
           f"{sum(p.numel() for p in members[0].parameters()):,} params; batch {args.batch}; single-model step {1e3 * single:.2f} ms\n")
     print("| K | loop (ms) | vmap (ms) | loop / (K x single) | vmap / (K x single) | vmap / loop |")
     print("|---|---|---|---|---|---|")
