@@ -2,13 +2,17 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision', 'write_json_atomic', 'environment',
-           'save_results', 'project_root', 'run_dir', 'notebooks_dir', 'experiment_notebook', 'RunFailed',
-           'parse_param', 'notebook_parameters', 'mark_failed', 'run_experiment', 'main']
+           'save_results', 'project_root', 'project_relative', 'run_dir', 'notebooks_dir', 'experiment_notebook',
+           'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted',
+           'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'main']
 
 # %% ../nbs/90_runs.ipynb #c950d50f
-import argparse, ast, json, os, platform, subprocess, sys, tempfile, time
+import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 import ensdiff
 
@@ -74,6 +78,12 @@ def project_root(start=None):
     start = Path(start or Path.cwd()).resolve()
     return next((p for p in (start, *start.parents) if (p / "pyproject.toml").exists()), start)
 
+def project_relative(path):
+    "`path` relative to the project root when it lies inside it (what notebooks print: nothing machine-specific), else as given."
+    path = Path(path)
+    try: return path.resolve().relative_to(project_root())
+    except ValueError: return path
+
 def run_dir(experiment, out_dir=None, runs_dir=None):
     "Create and return the folder of a run: `out_dir` if given, else `runs_dir/experiment/<timestamp>`."
     if out_dir is not None:
@@ -90,6 +100,15 @@ def run_dir(experiment, out_dir=None, runs_dir=None):
 # %% ../nbs/90_runs.ipynb #72b47814
 EXPERIMENTS = {
     "theory-poe": ("02_theory_poe.ipynb", "Prop. 4.2: sampling with averaged Gaussian scores does not give the product of experts"),
+    "ensemble-size": ("20_exp_ensemble_size.ipynb", "Section 5.1: FID, KID and L_DDSM of the mean ensemble versus K; same-noise grids (Figures 1, 3)"),
+    "aggregators": ("21_exp_aggregators.ipynb", "Section 5.2.1: every aggregation rule against the members (Table 1)"),
+    "init-scale": ("22_exp_init_scale.ipynb", "Section 5.2.3 / App. G: output init scale lambda = 1 (Table 2, Figures 9-11)"),
+    "subsets": ("23_exp_subsets.ipynb", "Section 5.2.3: members on overlapping and disjoint class subsets (Tables 3, 6)"),
+    "training-length": ("24_exp_training_length.ipynb", "Section 5.2.3: K = 2 versus K = 1 along training (Figure 4)"),
+    "mc-dropout": ("25_exp_mc_dropout.ipynb", "Section 5.2.2: MC Dropout under every rule against the deep ensemble (Table 5)"),
+    "loss-vs-fid": ("26_exp_loss_vs_fid.ipynb", "Section 5.3: L_DDSM and FID along training; FID under score noise tau (Figure 6)"),
+    "nll": ("27_exp_nll.ipynb", "Appendix E.2: NLL in bits/dim of the mean ensemble versus K (Figure 7)"),
+    "trajectory-rules": ("28_exp_trajectory_rules.ipynb", "Appendix D: sum of scores, noise average, mean of predictions (Table 4)"),
     "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
 }
 
@@ -130,30 +149,141 @@ def mark_failed(out, experiment, params, error):
     record.update(status="failed", error=error, git=git_revision(), environment=environment())
     write_json_atomic(path, record)
 
-def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=None, progress=True):
-    "Execute the notebook of experiment `name` with papermill into a new run folder; return the folder."
+class IPCKernelManager(AsyncKernelManager):
+    "A kernel manager that talks to the kernel over IPC sockets: local only, and no 'running over TCP without encryption' warning."
+    @default("transport")
+    def _default_transport(self): return "ipc"
+
+def _stopped_at(nb_path):
+    "Where the executed notebook at `nb_path` stopped: the first cell papermill did not complete."
+    try:
+        import nbformat
+        cells = nbformat.read(str(nb_path), as_version=4).cells
+        i = next((i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("status") != "completed"), None)
+        return None if i is None else dict(cell=i, of=len(cells), source=cells[i].source.splitlines()[0][:80] if cells[i].source else "")
+    except Exception: return None
+
+def mark_interrupted(out, experiment, params, nb_path):
+    "Record a run stopped by Ctrl-C or SIGTERM in `out/results.json`, with the cell where it stopped; `ensdiff reproduce` resumes it."
+    path = Path(out) / "results.json"
+    record = json.loads(path.read_text()) if path.exists() else dict(experiment=experiment, config=params)
+    record.update(status="interrupted", stopped_at=_stopped_at(nb_path), git=git_revision(), environment=environment())
+    write_json_atomic(path, record)
+
+class _Terminated(KeyboardInterrupt):
+    "SIGTERM, delivered as an interruption."
+
+def _on_sigterm(signum, frame): raise _Terminated()
+
+def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=None, progress=True, out_dir=None):
+    "Execute the notebook of experiment `name` with papermill into a new run folder (or `out_dir`, to resume); return the folder."
     import papermill as pm
     nb, params = experiment_notebook(name, nbs_dir), dict(params or {})
     unknown = set(params) - (notebook_parameters(nb) - {"preset", "out_dir"})
     if unknown: raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {name!r}; it takes {sorted(notebook_parameters(nb) - {'preset', 'out_dir'})}")
-    out = run_dir(name, runs_dir=runs_dir)
+    out = run_dir(name, out_dir=out_dir, runs_dir=runs_dir)
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}  # papermill would pass a tuple as a string
+    write_json_atomic(out / "run.json", dict(experiment=name, preset=preset, params=params, git=git_revision(),
+                                              started=datetime.now().isoformat(timespec="seconds")))
+    (out / "results.json").unlink(missing_ok=True)  # a resumed run starts its record afresh
     params.update(preset=preset, out_dir=str(out))
-    start = time.time()
+    start, executed = time.time(), out / f"{name}.ipynb"
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
-        pm.execute_notebook(str(nb), str(out / f"{name}.ipynb"), parameters=params, cwd=str(nb.parent),
-                            progress_bar=progress, kernel_name="python3")
+        pm.execute_notebook(str(nb), str(executed), parameters=params, cwd=str(nb.parent), progress_bar=progress, kernel_name="python3",
+                            kernel_manager_class=IPCKernelManager, stderr_file=sys.stderr if progress else None)
+    except KeyboardInterrupt as e:
+        mark_interrupted(out, name, params, executed)
+        raise RunFailed(f"{name} was interrupted after {time.time() - start:.0f} s; `ensdiff reproduce` resumes it; see {project_relative(out)}") from e
     except BaseException as e:
         mark_failed(out, name, params, f"{type(e).__name__}: {e}")
-        raise RunFailed(f"{name} failed after {time.time() - start:.0f} s; see {out}") from e
+        raise RunFailed(f"{name} failed after {time.time() - start:.0f} s; see {project_relative(out)}") from e
+    finally:
+        if previous is not None: signal.signal(signal.SIGTERM, previous)
     results = out / "results.json"
     status = json.loads(results.read_text()).get("status") if results.exists() else None
     if status != "complete":
         mark_failed(out, name, params, f"the notebook ended without a complete results.json (status {status!r})")
-        raise RunFailed(f"{name} did not record complete results; see {out}")
+        raise RunFailed(f"{name} did not record complete results; see {project_relative(out)}")
     return out
 
 # %% ../nbs/90_runs.ipynb #3de2779d
+def experiment_runs(name, runs_dir=None):
+    "The run folders of experiment `name` (oldest first) with their `run.json` and `results.json` records (None where missing)."
+    root = Path(runs_dir or os.environ.get("ENSDIFF_RUNS") or project_root() / "runs") / name
+    read = lambda p: json.loads(p.read_text()) if p.exists() else None
+    return [(d, read(d / "run.json"), read(d / "results.json")) for d in sorted(root.glob("*")) if d.is_dir()]
+
+def _matching(name, preset, params, revision, runs_dir):
+    "The newest run of `name` made with `preset`, `params` and `revision`, and its status."
+    for folder, run, results in reversed(experiment_runs(name, runs_dir)):
+        if run and run.get("preset") == preset and run.get("params") == params and run.get("git") == revision:
+            return folder, (results or {}).get("status", "interrupted")
+    return None, None
+
+def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print):
+    "Run every experiment (or `only` those) at `preset`, skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
+    names = list(only or EXPERIMENTS)
+    for n in names: experiment_notebook(n, nbs_dir)  # unknown names fail before anything runs
+    params, revision, statuses = dict(params or {}), git_revision(), {}
+    for i, name in enumerate(names, 1):
+        mine = {k: v for k, v in params.get(name, {}).items()}
+        folder, status = _matching(name, preset, mine, revision, runs_dir)
+        if status == "complete":
+            statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})"); continue
+        started = time.time()
+        try:
+            out = run_experiment(name, preset, mine, runs_dir=runs_dir, nbs_dir=nbs_dir, progress=progress, out_dir=folder)
+            statuses[name] = "complete"
+            echo(f"[{i}/{len(names)}] {name}: complete in {time.time() - started:.0f} s{' (resumed)' if folder else ''} -> {project_relative(out)}")
+        except RunFailed as e:
+            statuses[name] = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
+            echo(f"[{i}/{len(names)}] {name}: {statuses[name]}: {e}")
+            if statuses[name] == "interrupted": break
+    report = write_report(preset, names, runs_dir)
+    echo(f"report: {project_relative(report)}")
+    return statuses
+
+def _claim_rows(name, results):
+    "Claims of a results record: the image experiments' rows, or the summary of the others."
+    rows = (results.get("metrics") or {}).get("claims")
+    if isinstance(rows, list): return rows
+    return [dict(number="-", claim=k, verdict=v if isinstance(v, str) else json.dumps(v), evidence="", experiment=name)
+            for k, v in (results.get("summary") or {}).items()]
+
+def write_report(preset, names=None, runs_dir=None):
+    "Write `REPORT.md` in the runs folder: each experiment's latest run at `preset` (status, wall time, figures) and every claim with its verdict."
+    root = Path(runs_dir or os.environ.get("ENSDIFF_RUNS") or project_root() / "runs")
+    root.mkdir(parents=True, exist_ok=True)
+    lines = [f"# ensdiff reproduction report: preset `{preset}`", "",
+             f"Written {datetime.now().isoformat(timespec='seconds')} at revision `{git_revision()}` on {platform.node()} "
+             f"({os.cpu_count()} CPUs, CUDA {'yes' if _cuda() else 'no'}).", "",
+             "| experiment | status | wall time | run | figures |", "|---|---|---|---|---|"]
+    claims = []
+    for name in names or EXPERIMENTS:
+        runs = [(f, r, res) for f, r, res in experiment_runs(name, root) if (r or {}).get("preset", (res or {}).get("config", {}).get("preset")) == preset]
+        if not runs: lines.append(f"| {name} | not run | | | |"); continue
+        folder, run, results = runs[-1]
+        results = results or {}
+        wall = (results.get("timings") or {}).get("wall_s") or (results.get("timings") or {}).get("total")
+        figs = ", ".join(f"[{Path(f).stem}]({folder.relative_to(root).as_posix()}/{f})" for f in results.get("figures", []))
+        lines.append(f"| {name} | {results.get('status', 'interrupted')} | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
+                     f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
+        if results.get("status") == "complete": claims += _claim_rows(name, results)
+    lines += ["", "## Claims", "", "| # | claim | experiment | verdict | evidence |", "|---|---|---|---|---|"]
+    key = lambda r: (r["number"] if isinstance(r["number"], int) else 99)
+    lines += [f"| {r['number']} | {r['claim']} | {r['experiment']} | **{r['verdict']}** | {r['evidence']} |" for r in sorted(claims, key=key)]
+    path = root / "REPORT.md"
+    fd, tmp = tempfile.mkstemp(dir=root, prefix=".REPORT.md.", suffix=".tmp")
+    with os.fdopen(fd, "w") as f: f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+    return path
+
+def _cuda():
+    import torch
+    return torch.cuda.is_available()
+
+# %% ../nbs/90_runs.ipynb #fd6e6350
 def _cmd_list(args):
     for name, (nb, description) in EXPERIMENTS.items(): print(f"{name:16s} {nb:28s} {description}")
 
@@ -163,9 +293,18 @@ def _cmd_run(args):
     except RunFailed as e:
         print(f"FAILED: {e}", file=sys.stderr); return 1
     results = json.loads((out / "results.json").read_text())
-    print(f"{args.name} ({args.preset}) complete: {out}")
+    print(f"{args.name} ({args.preset}) complete: {project_relative(out)}")
     for key, value in (results.get("summary") or {}).items(): print(f"  {key}: {value}")
     return 0
+
+def _cmd_reproduce(args):
+    params = {}
+    for p in args.param:
+        name, _, kv = p.partition(":")
+        if not kv: raise ValueError(f"reproduce parameters are given as NAME:key=value, got {p!r}")
+        params.setdefault(name, {}).update([parse_param(kv)])
+    statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
+    return 0 if all(s == "complete" for s in statuses.values()) and len(statuses) == len(args.only or EXPERIMENTS) else 1
 
 def _cmd_docs(args):
     from ensdiff.docs import build_site
@@ -186,6 +325,14 @@ def main(argv=None):
     run.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_cmd_run)
+    rep = sub.add_parser("reproduce", help="run every experiment in order (skip completed, resume interrupted) and write runs/REPORT.md")
+    rep.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the runs (default: smoke)")
+    rep.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments (in this order)")
+    rep.add_argument("-p", "--param", action="append", default=[], metavar="NAME:KEY=VALUE", help="override a parameter of one experiment")
+    rep.add_argument("--runs-dir", default=None, help="where run folders and REPORT.md go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
+    rep.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
+    rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    rep.set_defaults(func=_cmd_reproduce)
     docs = sub.add_parser("docs", help="build the documentation site offline (MkDocs)")
     docs.add_argument("--out", default="_site", help="output folder (default: _site)")
     docs.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/)")
