@@ -2,11 +2,11 @@
 
 # %% auto #0
 __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'cache_dir', 'default_store', 'image_setup', 'image_data', 'Recipe', 'recipe',
-           'train_members', 'snapshot_steps', 'snapshot_members', 'sample_images', 'register_features', 'image_metrics',
-           'classifier_features', 'frechet_distance', 'fid_bootstrap', 'paper_tables', 'paper_table', 'compare',
-           'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
+           'train_members', 'snapshot_steps', 'snapshot_members', 'initial_member', 'sample_images',
+           'register_features', 'image_metrics', 'classifier_features', 'frechet_distance', 'fid_bootstrap',
+           'paper_tables', 'paper_table', 'compare', 'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
 
-# %% ../nbs/11_experiments.ipynb #5b48cb0a
+# %% ../nbs/11_experiments.ipynb #b9af5615
 import hashlib, json, math, os, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from .samplers import ddim, euler_maruyama
 from .sde import DDPMSchedule, VPSDE, generators
 from .train import CPU_PRESETS, ModelStore, build_score_model, load_checkpoint, save_atomic, step_seed
 
-# %% ../nbs/11_experiments.ipynb #90e82749
+# %% ../nbs/11_experiments.ipynb #5ab24bcf
 def cache_dir():
     "ensdiff's cache folder: `$ENSDIFF_CACHE`, else `$XDG_CACHE_HOME/ensdiff`, else `~/.cache/ensdiff`."
     if os.environ.get("ENSDIFF_CACHE"): return Path(os.environ["ENSDIFF_CACHE"])
@@ -31,7 +31,7 @@ def default_store():
     "The model store of the experiments: `$ENSDIFF_STORE`, else `cache_dir()/store`."
     return ModelStore(os.environ.get("ENSDIFF_STORE") or cache_dir() / "store")
 
-# %% ../nbs/11_experiments.ipynb #0afa34f5
+# %% ../nbs/11_experiments.ipynb #5b57ac43
 _DIGITS_NET = CPU_PRESETS["digits"]["net"]
 _PAPER_TRAIN = dict(objective="vp", batch_size=128, lr=2e-4, warmup=5000, grad_clip=1.0, ema_decay=0.9999)
 
@@ -40,18 +40,21 @@ IMAGE_PRESETS = {
         net=dict(kind="DDPMpp", image_size=8, channels=1, nf=8, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=[4]),
         train=dict(objective="vp", batch_size=32, lr=2e-3, warmup=5, grad_clip=1.0, ema_decay=0.9),
         steps=40, aux_steps=20, snapshot_every=10, K=3, n_samples=100, sampler=dict(kind="em", steps=8),
-        n_eval=64, ddsm_draws=2, features="classifier", batch_size=500)},
+        n_eval=64, ddsm_draws=2, features="classifier", batch_size=500, grid=[10, 20, 40], K_mc=3, nll_images=6, levels=17)},
     "cpu": {"digits": dict(
         net=_DIGITS_NET, train=dict(objective="vp", batch_size=128, lr=1e-3, warmup=200, grad_clip=1.0, ema_decay=0.999),
         steps=3000, aux_steps=1500, snapshot_every=250, K=5, n_samples=2000, sampler=dict(kind="em", steps=100),
-        n_eval=360, ddsm_draws=8, features="classifier", batch_size=1000)},
+        n_eval=360, ddsm_draws=8, features="classifier", batch_size=1000, grid=[250, 500, 1000, 1500, 2000, 3000], K_mc=10,
+        nll_images=200, levels=17)},
     "paper": {
         "cifar10": dict(net=dict(kind="DDPMpp"), train=_PAPER_TRAIN, steps=200_000, aux_steps=200_000, snapshot_every=10_000, K=5,
                         n_samples=10_000, sampler=dict(kind="em", steps=1000), n_eval=10_000, ddsm_draws=1,
-                        features="inception", batch_size=500),
+                        features="inception", batch_size=500, grid=[10_000, 25_000, 50_000, 100_000, 150_000, 200_000], K_mc=20,
+                        nll_images=1000, levels=256),
         "ffhq": dict(net=dict(kind="ADM"), train=dict(objective="ddpm", batch_size=4, lr=1e-4, warmup=0, grad_clip=None, ema_decay=0.9999),
                      steps=10_000_000, aux_steps=10_000_000, snapshot_every=500_000, K=4, n_samples=10_000,
-                     sampler=dict(kind="ddim", steps=100, eta=0.5), n_eval=1000, ddsm_draws=1, features="inception", batch_size=16)},
+                     sampler=dict(kind="ddim", steps=100, eta=0.5), n_eval=1000, ddsm_draws=1, features="inception", batch_size=16,
+                     grid=[500_000, 1_000_000, 5_000_000, 10_000_000], K_mc=0, nll_images=100, levels=256)},
 }
 
 def image_setup(preset, dataset=None, **overrides):
@@ -66,7 +69,7 @@ def image_setup(preset, dataset=None, **overrides):
     cfg.update({k: v for k, v in overrides.items() if v is not None})
     return json.loads(json.dumps(cfg))  # a deep copy, and tuples become lists as in results.json
 
-# %% ../nbs/11_experiments.ipynb #d9f408c0
+# %% ../nbs/11_experiments.ipynb #11100040
 def image_data(dataset, data_root=None):
     "Training and held-out images in [-1, 1] and labels of `dataset`: `{'train', 'train_labels', 'test', 'test_labels'}`."
     from ensdiff.data import cifar10, digits, image_folder, mnist5k, split_indices
@@ -85,7 +88,7 @@ def image_data(dataset, data_root=None):
         return dict(train=folder, train_labels=None, test=stack(range(len(folder) - n_test, len(folder))), test_labels=None)
     raise ValueError(f"unknown dataset {dataset!r}; choose from ['digits', 'mnist16', 'cifar10', 'ffhq']")
 
-# %% ../nbs/11_experiments.ipynb #23525571
+# %% ../nbs/11_experiments.ipynb #2953efeb
 @dataclass(frozen=True)
 class Recipe:
     "What defines a member apart from its seed: dataset, class subsets, network, training recipe and length."
@@ -116,7 +119,7 @@ def recipe(setup, init_scale=None, subsets=None, steps=None):
     return Recipe(setup["dataset"], net, dict(setup["train"]), int(steps or (setup["steps"] if main else setup["aux_steps"])),
                   setup["snapshot_every"], subsets)
 
-# %% ../nbs/11_experiments.ipynb #c3eaaa1c
+# %% ../nbs/11_experiments.ipynb #78652cdf
 def _member_data(rec, data, seeds):
     "Training images of the members of `seeds`: all of them, or seed k's class subset."
     from ensdiff.data import class_subsets
@@ -135,7 +138,7 @@ def train_members(rec, seeds, data=None, store=None, device="cpu", progress=True
                       device=device, checkpoint_every=rec.snapshot_every or 1000, snapshot_every=rec.snapshot_every)
     return [store.load(rec.data_key, rec.net, train, s).to(device) for s in seeds]
 
-# %% ../nbs/11_experiments.ipynb #d0aec047
+# %% ../nbs/11_experiments.ipynb #47cbb80f
 def snapshot_steps(rec, seed, store=None):
     "Steps at which recipe `rec` kept a snapshot of member `seed`."
     return sorted(int(p.stem.split("_")[1]) for p in _snapshot_files(rec, seed, store or default_store()))
@@ -158,7 +161,12 @@ def snapshot_members(rec, seeds, step, store=None, device="cpu"):
         out.append(model.eval().to(device))
     return out
 
-# %% ../nbs/11_experiments.ipynb #c5f05ac7
+def initial_member(rec, seed):
+    "Member `seed` of `rec` before training: the network as the trainer initialises it (step 0)."
+    torch.manual_seed(step_seed(seed, "init"))
+    return build_score_model(rec.net, rec.train["objective"]).eval()
+
+# %% ../nbs/11_experiments.ipynb #30524d29
 SAMPLERS = ("em", "ddim")
 
 def _run_sampler(model, x_T, sampler, gens):
@@ -212,7 +220,7 @@ def _sample_path(key, n, shape, sampler, seed, trajectory):
     spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, trajectory=trajectory), sort_keys=True, default=str)
     return cache_dir() / "samples" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
 
-# %% ../nbs/11_experiments.ipynb #0e9d2d6b
+# %% ../nbs/11_experiments.ipynb #3e5337c9
 def register_features(setup):
     "Register the classifier feature extractor of `setup` (cpu / smoke) and return the `feature_extractor` name for `image_metrics`."
     if setup["features"] == "inception": return "inception-v3-compat"
@@ -250,7 +258,7 @@ def fid_bootstrap(samples, reference, feature_extractor, n_boot=50, seed=0):
     boots = [frechet_distance(fa[rng.integers(0, len(fa), len(fa))], fb) for _ in range(n_boot)]
     return dict(fid=frechet_distance(fa, fb), se=float(np.std(boots, ddof=1)), n_boot=n_boot)
 
-# %% ../nbs/11_experiments.ipynb #0c91349e
+# %% ../nbs/11_experiments.ipynb #2629d0d7
 def paper_tables():
     "The paper's reported tables (package data): `{table: {'caption', 'columns', 'rows': {row: [values]}}}`."
     from ensdiff.data import data_dir
@@ -262,7 +270,7 @@ def paper_table(name):
     if name not in tables: raise ValueError(f"unknown table {name!r}; the package has {sorted(tables)}")
     return tables[name]
 
-# %% ../nbs/11_experiments.ipynb #eb905eae
+# %% ../nbs/11_experiments.ipynb #11163a9e
 VERDICTS = ("holds", "does not hold", "not measurable at this scale")
 
 def compare(a, b, se, z=2.):
@@ -296,7 +304,7 @@ class Claims:
         "`{claim: verdict}` for `results.json`'s summary."
         return {f"claim {r['number']}: {r['claim']}": r["verdict"] for r in self.rows}
 
-# %% ../nbs/11_experiments.ipynb #8301354e
+# %% ../nbs/11_experiments.ipynb #7a70ef22
 def image_grid(images, nrow=8, pad=1):
     "Images `(N, C, H, W)` in [-1, 1] tiled into one `(H', W', C)` array in [0, 1], `nrow` per row."
     x = ((images.detach().float().cpu().clamp(-1, 1) + 1) / 2)
@@ -319,7 +327,7 @@ def show_rows(rows, n=12, title=None, scale=0.6):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/11_experiments.ipynb #609b8c86
+# %% ../nbs/11_experiments.ipynb #be332cd1
 class ImageExperiment:
     "Members, cached samples and evaluations of one image experiment at one preset."
     def __init__(self,
@@ -378,6 +386,12 @@ class ImageExperiment:
         self.rows[label], self.images[label] = row, samples
         return row
 
+    def add_samples(self, label, samples):
+        "A row `label` (FID and KID) from `samples` made without a model to sample, e.g. an average of other rows' samples."
+        self.rows[label] = dict(label=label, **self.fid(samples), n_samples=len(samples))
+        self.images[label] = samples
+        return self.rows[label]
+
     def pool(self, label, member_labels):
         "A row `label` with the mean and, in place of standard errors, the std over the rows `member_labels` (the paper's 'Individual models')."
         rows = [self.rows[m] for m in member_labels]
@@ -408,15 +422,17 @@ class ImageExperiment:
         "Rows `labels` (default all) as a markdown table, with the paper's values (`paper`: a `paper_table`) beside ours."
         labels = labels or list(self.rows)
         fid_label = next((r["fid_label"] for r in self.rows.values()), "FID")
-        head = f"| | {fid_label} | {fid_label.replace('FID', 'KID')} | L_DDSM |" + (" paper FID | paper KID | paper L_DDSM |" if paper else "")
+        with_loss = any("ddsm" in self.rows[lab] for lab in labels)
+        head = f"| | {fid_label} | {fid_label.replace('FID', 'KID')} |" + (" L_DDSM |" if with_loss else "") + \
+               (" paper FID | paper KID |" + (" paper L_DDSM |" if with_loss else "") if paper else "")
         lines = [head, "|---" * (head.count("|") - 1) + "|"]
         for lab in labels:
             r, cells = self.rows[lab], []
             cells.append(_pm(r["fid"], r.get("fid_se"), 2)); cells.append(_pm(r["kid"], r.get("kid_std"), 4))
-            cells.append(_pm(r.get("ddsm"), r.get("ddsm_se"), 4))
+            if with_loss: cells.append(_pm(r.get("ddsm"), r.get("ddsm_se"), 4))
             if paper:
                 row = paper["rows"].get((paper_columns or {}).get(lab, lab))
-                cells += [("-" if row is None or v is None else f"{v:g}") for v in (row or [None] * 3)[:3]]
+                cells += [("-" if row is None or v is None else f"{v:g}") for v in (row or [None] * 3)[:3 if with_loss else 2]]
             lines.append(f"| {lab} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
