@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .aggregate import RULES, aggregate, check_finite, draw_members, select_members
 from .nets import BatchedMembers
-from .sde import PREDICTIONS, VPSDE, as_time, from_score, to_score
+from .sde import PREDICTIONS, VPSDE, as_time, check_batch, from_score, to_score
 
 # %% ../nbs/07_ensemble.ipynb #1d87d2fc
 def _on_cuda(members):
@@ -72,6 +72,7 @@ class Ensemble:
 
     def member_outputs(self, x, t):
         "Stacked member scores `(K, B, *shape)`."
+        t = self._checked(x, t)
         if self.backend == "auto": self._choose_backend(x, t)
         if self.batched is not None: return self.batched(x, t)
         return self._looped(x, t)
@@ -98,8 +99,16 @@ class Ensemble:
             out[rows] = self.evaluate_member(k, x[rows], t[rows])
         return out
 
+    def _checked(self, x, t):
+        "`t` as a time tensor, after checking that `x` is floating point and that both have the same batch size."
+        if not torch.is_tensor(x) or not x.is_floating_point(): raise ValueError(f"`x` must be a floating-point tensor, got {getattr(x, 'dtype', type(x))}")
+        t = as_time(t, self.process.T)
+        check_batch(x, t)
+        return t
+
     def __call__(self, x, t):
         "The aggregated score at `x` `(B, *shape)` and times `t` `(B,)`."
+        t = self._checked(x, t)
         if self.rule in SELECTION_RULES:
             if self.rule == "alternating" or self.experts is None or len(self.experts) != len(x):
                 index = draw_members(len(self), len(x), self.generator)
