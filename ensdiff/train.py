@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times', 'training_loss',
            'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'Trainer', 'ModelStore', 'load_member',
-           'load_images']
+           'load_images', 'cache_dir', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, hashlib, json, math, os, tempfile, time
@@ -304,3 +304,13 @@ def load_images(name):
     if name == "digits": return digits()[0]
     if name == "mnist16": return mnist5k(size=16)[0]
     raise ValueError(f"unknown dataset {name!r}; choose from {list(CPU_PRESETS)}")
+
+# %% ../nbs/05_train.ipynb #b0a18673
+def cache_dir():
+    "ensdiff's cache folder: `$ENSDIFF_CACHE`, else `$XDG_CACHE_HOME/ensdiff`, else `~/.cache/ensdiff`."
+    if os.environ.get("ENSDIFF_CACHE"): return Path(os.environ["ENSDIFF_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ensdiff"
+
+def default_store():
+    "The model store of the experiments: `$ENSDIFF_STORE`, else `cache_dir()/store`."
+    return ModelStore(os.environ.get("ENSDIFF_STORE") or cache_dir() / "store")
