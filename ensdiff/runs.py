@@ -6,7 +6,7 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision',
            'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted',
            'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'main']
 
-# %% ../nbs/90_runs.ipynb #6ab28165
+# %% ../nbs/90_runs.ipynb #03f30787
 import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from traitlets import default
 
 import ensdiff
 
-# %% ../nbs/90_runs.ipynb #314cfcfe
+# %% ../nbs/90_runs.ipynb #91303d59
 PRESETS = ("smoke", "cpu", "paper")
 
 def in_test():
@@ -31,7 +31,7 @@ def preset_config(preset, table, **overrides):
     if unknown: raise ValueError(f"unknown setting(s) {sorted(unknown)}; the preset has {sorted(table[preset])}")
     return {**table[preset], **{k: v for k, v in overrides.items() if v is not None}}
 
-# %% ../nbs/90_runs.ipynb #5d0a3397
+# %% ../nbs/90_runs.ipynb #d47d04b0
 def git_revision(path=None):
     "Commit hash of the repository holding `path` (default: this package), with `-dirty` if it has uncommitted changes; None outside git."
     cwd = Path(path or Path(ensdiff.__file__).parent)
@@ -72,7 +72,7 @@ def save_results(out_dir, experiment, config, metrics, seeds=None, timings=None,
     write_json_atomic(Path(out_dir) / "results.json", record)
     return record
 
-# %% ../nbs/90_runs.ipynb #abee06ac
+# %% ../nbs/90_runs.ipynb #3b42aa15
 def project_root(start=None):
     "The nearest folder at or above `start` (default: the working directory) holding `pyproject.toml`, else `start`."
     start = Path(start or Path.cwd()).resolve()
@@ -97,7 +97,7 @@ def run_dir(experiment, out_dir=None, runs_dir=None):
         except FileExistsError: continue
     raise RuntimeError(f"could not create a fresh run folder under {root}")
 
-# %% ../nbs/90_runs.ipynb #62e8aab1
+# %% ../nbs/90_runs.ipynb #81b6e07f
 EXPERIMENTS = {
     "theory-poe": ("02_theory_poe.ipynb", "Prop. 4.2: sampling with averaged Gaussian scores does not give the product of experts"),
     "ensemble-size": ("20_exp_ensemble_size.ipynb", "Section 5.1: FID, KID and L_DDSM of the mean ensemble versus K; same-noise grids (Figures 1, 3)"),
@@ -126,7 +126,7 @@ def experiment_notebook(name, nbs_dir=None):
     if not nb.exists(): raise FileNotFoundError(f"the notebook of {name!r} is missing: {nb}")
     return nb
 
-# %% ../nbs/90_runs.ipynb #3b3c1805
+# %% ../nbs/90_runs.ipynb #3db50df7
 class RunFailed(RuntimeError):
     "An experiment run that did not complete; its folder holds the partial notebook and a failed `results.json`."
 
@@ -159,8 +159,10 @@ def _stopped_at(nb_path):
     try:
         import nbformat
         cells = nbformat.read(str(nb_path), as_version=4).cells
-        i = next((i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("status") != "completed"), None)
-        return None if i is None else dict(cell=i, of=len(cells), source=cells[i].source.splitlines()[0][:80] if cells[i].source else "")
+        started = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        if not started: return None
+        i = started[-1]  # the cell that was running: the last one papermill started
+        return dict(cell=i, of=len(cells), source=cells[i].source.splitlines()[0][:80] if cells[i].source else "")
     except Exception: return None
 
 def mark_interrupted(out, experiment, params, nb_path):
@@ -207,7 +209,7 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
         raise RunFailed(f"{name} did not record complete results; see {project_relative(out)}")
     return out
 
-# %% ../nbs/90_runs.ipynb #baae8997
+# %% ../nbs/90_runs.ipynb #eeae6d9b
 def experiment_runs(name, runs_dir=None):
     "The run folders of experiment `name` (oldest first) with their `run.json` and `results.json` records (None where missing)."
     root = Path(runs_dir or os.environ.get("ENSDIFF_RUNS") or project_root() / "runs") / name
@@ -283,7 +285,7 @@ def _cuda():
     import torch
     return torch.cuda.is_available()
 
-# %% ../nbs/90_runs.ipynb #035233ee
+# %% ../nbs/90_runs.ipynb #c57643b0
 def _cmd_list(args):
     for name, (nb, description) in EXPERIMENTS.items(): print(f"{name:16s} {nb:28s} {description}")
 

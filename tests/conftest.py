@@ -14,6 +14,12 @@ def root():
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def ensdiff_cache(tmp_path_factory):
+    "One model store and sample cache for the whole test session: notebooks share the smoke members, the user's cache is untouched."
+    return tmp_path_factory.mktemp("ensdiff-cache")
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     "Nothing in a test may reach the network: connections to anything but this machine fail loudly."

@@ -52,3 +52,69 @@ def test_unknown_parameter_is_refused_before_running(tmp_path):
     res = run("run", "theory-poe", "--runs-dir", str(tmp_path), "-p", "n_sample=10", tmp_path=tmp_path)
     assert res.returncode == 2 and "unknown parameter(s) ['n_sample']" in res.stderr
     assert not (tmp_path / "theory-poe").exists()
+
+
+TINY = """{"cells": [
+ {"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {"tags": ["parameters"]}, "outputs": [],
+  "source": ["preset = 'smoke'\\n", "out_dir = None\\n", "pause = 0.0"]},
+ {"cell_type": "code", "execution_count": null, "id": "a2", "metadata": {}, "outputs": [],
+  "source": ["import time\\n", "from pathlib import Path\\n", "from ensdiff.runs import save_results\\n", "time.sleep(pause)"]},
+ {"cell_type": "code", "execution_count": null, "id": "a3", "metadata": {}, "outputs": [],
+  "source": ["save_results(out_dir, 'theory-poe', dict(preset=preset), dict(claims=[dict(number=1, claim='tiny', verdict='holds', evidence='1 < 2', experiment='theory-poe')]), summary={'tiny': 'holds'})"]}],
+ "metadata": {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}"""
+
+
+def tiny_notebooks(tmp_path):
+    "A notebooks folder whose theory-poe notebook only sleeps `pause` seconds and records one claim."
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    (nbs / "02_theory_poe.ipynb").write_text(TINY)
+    return nbs
+
+
+def test_sigterm_marks_the_run_interrupted(tmp_path):
+    import signal, time
+    nbs = tiny_notebooks(tmp_path)
+    proc = subprocess.Popen([ENSDIFF, "run", "theory-poe", "--runs-dir", str(tmp_path / "runs"), "--nbs-dir", str(nbs), "-q", "-p", "pause=60"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((tmp_path / "runs").glob("theory-poe/*/theory-poe.ipynb")): time.sleep(0.5)
+    time.sleep(3)  # inside the sleeping cell
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "interrupted" in err
+    (out,) = (tmp_path / "runs" / "theory-poe").iterdir()
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "interrupted"
+    assert results["stopped_at"]["cell"] in (1, 2) and results["stopped_at"]["of"] >= 3
+
+
+def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
+    from ensdiff.runs import git_revision, write_json_atomic
+    nbs, runs = tiny_notebooks(tmp_path), tmp_path / "runs"
+    stopped = runs / "theory-poe" / "20260101-000000"
+    stopped.mkdir(parents=True)
+    write_json_atomic(stopped / "run.json", dict(experiment="theory-poe", preset="smoke", params={}, git=git_revision()))
+    write_json_atomic(stopped / "results.json", dict(status="interrupted"))
+    first = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "(resumed)" in first.stdout and [p.name for p in (runs / "theory-poe").iterdir()] == ["20260101-000000"]
+    assert json.loads((stopped / "results.json").read_text())["status"] == "complete"
+    second = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
+    assert second.returncode == 0 and "already complete" in second.stdout
+    report = (runs / "REPORT.md").read_text()
+    assert "| theory-poe | complete |" in report and "| 1 | tiny | theory-poe | **holds** | 1 < 2 |" in report
+
+
+def test_reproduce_smoke_image_experiment(tmp_path, monkeypatch):
+    "One image experiment end to end through `ensdiff reproduce` (the others run as notebook tests)."
+    res = subprocess.run([ENSDIFF, "reproduce", "--preset", "smoke", "--only", "aggregators", "--runs-dir", str(tmp_path / "runs"), "-q"],
+                         capture_output=True, text=True, cwd=tmp_path, env={**__import__("os").environ, "ENSDIFF_CACHE": str(tmp_path / "cache")})
+    assert res.returncode == 0, res.stderr[-3000:]
+    (out,) = (tmp_path / "runs" / "aggregators").iterdir()
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "complete" and len(results["metrics"]["claims"]) >= 4
+    rows = results["metrics"]["rows"]
+    assert {"Arithmetic mean", "Dominant", "Mixture of experts", "Individual models"} <= set(rows)
+    assert all(r["fid"] >= 0 for r in rows.values())
+    assert (out / "figure1_rules_same_noise.png").exists() and "aggregators" in (tmp_path / "runs" / "REPORT.md").read_text()

@@ -11,11 +11,15 @@ NOTEBOOKS = sorted(p.name for p in NBS.glob("*.ipynb"))
 
 def test_there_are_notebooks():
     assert {"00_sde.ipynb", "01_theory_ddsm.ipynb", "02_theory_poe.ipynb", "index.ipynb"} <= set(NOTEBOOKS)
+    from ensdiff.runs import EXPERIMENTS
+    assert {nb for nb, _ in EXPERIMENTS.values()} <= set(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook(name, monkeypatch, tmp_path):
+def test_notebook(name, monkeypatch, tmp_path, ensdiff_cache):
     monkeypatch.setenv("IN_TEST", "1")
+    monkeypatch.setenv("ENSDIFF_CACHE", str(ensdiff_cache))
+    monkeypatch.delenv("ENSDIFF_STORE", raising=False)
     monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     ok, _ = run_notebook(NBS / name, skip_flags=["notest", "slow"])

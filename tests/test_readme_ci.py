@@ -13,7 +13,7 @@ def readme_commands():
 def test_readme_opens_with_two_commands():
     cmds = readme_commands()
     assert len(cmds) == 2, cmds
-    assert "pip install" in cmds[0] and "ensdiff run" in cmds[0]
+    assert "pip install" in cmds[0] and "ensdiff reproduce" in cmds[0]
     assert "pytest" in cmds[1]
 
 
