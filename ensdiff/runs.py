@@ -6,7 +6,7 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision',
            'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted',
            'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'main']
 
-# %% ../nbs/90_runs.ipynb #03f30787
+# %% ../nbs/90_runs.ipynb #2b32e631
 import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from traitlets import default
 
 import ensdiff
 
-# %% ../nbs/90_runs.ipynb #91303d59
+# %% ../nbs/90_runs.ipynb #e2c3e885
 PRESETS = ("smoke", "cpu", "paper")
 
 def in_test():
@@ -31,7 +31,7 @@ def preset_config(preset, table, **overrides):
     if unknown: raise ValueError(f"unknown setting(s) {sorted(unknown)}; the preset has {sorted(table[preset])}")
     return {**table[preset], **{k: v for k, v in overrides.items() if v is not None}}
 
-# %% ../nbs/90_runs.ipynb #d47d04b0
+# %% ../nbs/90_runs.ipynb #2918d697
 def git_revision(path=None):
     "Commit hash of the repository holding `path` (default: this package), with `-dirty` if it has uncommitted changes; None outside git."
     cwd = Path(path or Path(ensdiff.__file__).parent)
@@ -72,7 +72,7 @@ def save_results(out_dir, experiment, config, metrics, seeds=None, timings=None,
     write_json_atomic(Path(out_dir) / "results.json", record)
     return record
 
-# %% ../nbs/90_runs.ipynb #3b42aa15
+# %% ../nbs/90_runs.ipynb #dc219c7d
 def project_root(start=None):
     "The nearest folder at or above `start` (default: the working directory) holding `pyproject.toml`, else `start`."
     start = Path(start or Path.cwd()).resolve()
@@ -97,7 +97,7 @@ def run_dir(experiment, out_dir=None, runs_dir=None):
         except FileExistsError: continue
     raise RuntimeError(f"could not create a fresh run folder under {root}")
 
-# %% ../nbs/90_runs.ipynb #81b6e07f
+# %% ../nbs/90_runs.ipynb #aef17492
 EXPERIMENTS = {
     "theory-poe": ("02_theory_poe.ipynb", "Prop. 4.2: sampling with averaged Gaussian scores does not give the product of experts"),
     "ensemble-size": ("20_exp_ensemble_size.ipynb", "Section 5.1: FID, KID and L_DDSM of the mean ensemble versus K; same-noise grids (Figures 1, 3)"),
@@ -126,7 +126,7 @@ def experiment_notebook(name, nbs_dir=None):
     if not nb.exists(): raise FileNotFoundError(f"the notebook of {name!r} is missing: {nb}")
     return nb
 
-# %% ../nbs/90_runs.ipynb #3db50df7
+# %% ../nbs/90_runs.ipynb #7510376a
 class RunFailed(RuntimeError):
     "An experiment run that did not complete; its folder holds the partial notebook and a failed `results.json`."
 
@@ -150,9 +150,12 @@ def mark_failed(out, experiment, params, error):
     write_json_atomic(path, record)
 
 class IPCKernelManager(AsyncKernelManager):
-    "A kernel manager that talks to the kernel over IPC sockets: local only, and no 'running over TCP without encryption' warning."
+    "A kernel manager that talks to the kernel over IPC sockets in a private temporary folder: local only, and no 'running over TCP without encryption' warning."
     @default("transport")
     def _default_transport(self): return "ipc"
+
+    @default("ip")
+    def _default_ip(self): return str(Path(tempfile.mkdtemp(prefix="ensdiff-kernel-")) / "ipc")  # not the notebook's folder
 
 def _stopped_at(nb_path):
     "Where the executed notebook at `nb_path` stopped: the first cell papermill did not complete."
@@ -204,12 +207,14 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
         if previous is not None: signal.signal(signal.SIGTERM, previous)
     results = out / "results.json"
     status = json.loads(results.read_text()).get("status") if results.exists() else None
+    run = json.loads((out / "run.json").read_text())
+    write_json_atomic(out / "run.json", {**run, "finished": datetime.now().isoformat(timespec="seconds"), "wall_s": round(time.time() - start, 1)})
     if status != "complete":
         mark_failed(out, name, params, f"the notebook ended without a complete results.json (status {status!r})")
         raise RunFailed(f"{name} did not record complete results; see {project_relative(out)}")
     return out
 
-# %% ../nbs/90_runs.ipynb #eeae6d9b
+# %% ../nbs/90_runs.ipynb #a5b90d0a
 def experiment_runs(name, runs_dir=None):
     "The run folders of experiment `name` (oldest first) with their `run.json` and `results.json` records (None where missing)."
     root = Path(runs_dir or os.environ.get("ENSDIFF_RUNS") or project_root() / "runs") / name
@@ -250,7 +255,8 @@ def _claim_rows(name, results):
     "Claims of a results record: the image experiments' rows, or the summary of the others."
     rows = (results.get("metrics") or {}).get("claims")
     if isinstance(rows, list): return rows
-    return [dict(number="-", claim=k, verdict=v if isinstance(v, str) else json.dumps(v), evidence="", experiment=name)
+    verdicts = ("holds", "does not hold", "not measurable at this scale")
+    return [dict(number="-", claim=k, verdict=v if v in verdicts else "-", evidence="" if v in verdicts else str(v), experiment=name)
             for k, v in (results.get("summary") or {}).items()]
 
 def write_report(preset, names=None, runs_dir=None):
@@ -267,7 +273,7 @@ def write_report(preset, names=None, runs_dir=None):
         if not runs: lines.append(f"| {name} | not run | | | |"); continue
         folder, run, results = runs[-1]
         results = results or {}
-        wall = (results.get("timings") or {}).get("wall_s") or (results.get("timings") or {}).get("total")
+        wall = (run or {}).get("wall_s") or (results.get("timings") or {}).get("wall_s")  # the notebook's whole run, else its own count
         figs = ", ".join(f"[{Path(f).stem}]({folder.relative_to(root).as_posix()}/{f})" for f in results.get("figures", []))
         lines.append(f"| {name} | {results.get('status', 'interrupted')} | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
@@ -285,7 +291,7 @@ def _cuda():
     import torch
     return torch.cuda.is_available()
 
-# %% ../nbs/90_runs.ipynb #c57643b0
+# %% ../nbs/90_runs.ipynb #ce217eee
 def _cmd_list(args):
     for name, (nb, description) in EXPERIMENTS.items(): print(f"{name:16s} {nb:28s} {description}")
 
