@@ -6,7 +6,7 @@ __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'image_setup', 'image_data',
            'image_metrics', 'classifier_features', 'frechet_distance', 'fid_bootstrap', 'paper_tables', 'paper_table',
            'compare', 'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
 
-# %% ../nbs/11_experiments.ipynb #62f7b6bb
+# %% ../nbs/11_experiments.ipynb #094936c2
 import hashlib, json, math, os, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,10 +19,10 @@ from .aggregate import draw_members
 from .ensemble import SELECTION_RULES
 from .samplers import ddim, euler_maruyama
 from .sde import DDPMSchedule, VPSDE, generators
-from .train import CPU_PRESETS, ModelStore, build_score_model, cache_dir, default_store, load_checkpoint, save_atomic, step_seed
+from .train import ModelStore, build_score_model, cache_dir, default_store, load_checkpoint, save_atomic, step_seed
 
-# %% ../nbs/11_experiments.ipynb #2139bae9
-_DIGITS_NET = CPU_PRESETS["digits"]["net"]
+# %% ../nbs/11_experiments.ipynb #41b98c63
+_DIGITS_NET = dict(kind="DDPMpp", image_size=8, channels=1, nf=16, ch_mult=[1, 2], num_res_blocks=2, attn_resolutions=[4])
 _PAPER_TRAIN = dict(objective="vp", batch_size=128, lr=2e-4, warmup=5000, grad_clip=1.0, ema_decay=0.9999)
 
 IMAGE_PRESETS = {
@@ -59,7 +59,7 @@ def image_setup(preset, dataset=None, **overrides):
     cfg.update({k: v for k, v in overrides.items() if v is not None})
     return json.loads(json.dumps(cfg))  # a deep copy, and tuples become lists as in results.json
 
-# %% ../nbs/11_experiments.ipynb #79eb289b
+# %% ../nbs/11_experiments.ipynb #fe0d4f21
 def image_data(dataset, data_root=None):
     "Training and held-out images in [-1, 1] and labels of `dataset`: `{'train', 'train_labels', 'test', 'test_labels'}`."
     from ensdiff.data import cifar10, digits, image_folder, mnist5k, split_indices
@@ -78,7 +78,7 @@ def image_data(dataset, data_root=None):
         return dict(train=folder, train_labels=None, test=stack(range(len(folder) - n_test, len(folder))), test_labels=None)
     raise ValueError(f"unknown dataset {dataset!r}; choose from ['digits', 'mnist16', 'cifar10', 'ffhq']")
 
-# %% ../nbs/11_experiments.ipynb #828e00a1
+# %% ../nbs/11_experiments.ipynb #2efde6b1
 @dataclass(frozen=True)
 class Recipe:
     "What defines a member apart from its seed: dataset, class subsets, network, training recipe and length."
@@ -109,7 +109,7 @@ def recipe(setup, init_scale=None, subsets=None, steps=None):
     return Recipe(setup["dataset"], net, dict(setup["train"]), int(steps or (setup["steps"] if main else setup["aux_steps"])),
                   setup["snapshot_every"], subsets)
 
-# %% ../nbs/11_experiments.ipynb #36e2e4d7
+# %% ../nbs/11_experiments.ipynb #d0f3ee3b
 def _member_data(rec, data, seeds):
     "Training images of the members of `seeds`: all of them, or seed k's class subset."
     from ensdiff.data import class_subsets
@@ -128,7 +128,7 @@ def train_members(rec, seeds, data=None, store=None, device="cpu", progress=True
                       device=device, checkpoint_every=rec.snapshot_every or 1000, snapshot_every=rec.snapshot_every)
     return [store.load(rec.data_key, rec.net, train, s).to(device) for s in seeds]
 
-# %% ../nbs/11_experiments.ipynb #24d17b18
+# %% ../nbs/11_experiments.ipynb #f10aadfc
 def snapshot_steps(rec, seed, store=None):
     "Steps at which recipe `rec` kept a snapshot of member `seed`."
     return sorted(int(p.stem.split("_")[1]) for p in _snapshot_files(rec, seed, store or default_store()))
@@ -156,7 +156,7 @@ def initial_member(rec, seed):
     torch.manual_seed(step_seed(seed, "init"))
     return build_score_model(rec.net, rec.train["objective"]).eval()
 
-# %% ../nbs/11_experiments.ipynb #86976436
+# %% ../nbs/11_experiments.ipynb #be50c9ae
 SAMPLERS = ("em", "ddim")
 
 def _run_sampler(model, x_T, sampler, gens):
@@ -210,7 +210,7 @@ def _sample_path(key, n, shape, sampler, seed, trajectory):
     spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, trajectory=trajectory), sort_keys=True, default=str)
     return cache_dir() / "samples" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
 
-# %% ../nbs/11_experiments.ipynb #dfb31be0
+# %% ../nbs/11_experiments.ipynb #6ca43860
 def register_features(setup):
     "Register the classifier feature extractor of `setup` (cpu / smoke) and return the `feature_extractor` name for `image_metrics`."
     if setup["features"] == "inception": return "inception-v3-compat"
@@ -248,7 +248,7 @@ def fid_bootstrap(samples, reference, feature_extractor, n_boot=50, seed=0):
     boots = [frechet_distance(fa[rng.integers(0, len(fa), len(fa))], fb) for _ in range(n_boot)]
     return dict(fid=frechet_distance(fa, fb), se=float(np.std(boots, ddof=1)), n_boot=n_boot)
 
-# %% ../nbs/11_experiments.ipynb #5b797d0f
+# %% ../nbs/11_experiments.ipynb #b695bbc7
 def paper_tables():
     "The paper's reported tables (package data): `{table: {'caption', 'columns', 'rows': {row: [values]}}}`."
     from ensdiff.data import data_dir
@@ -260,7 +260,7 @@ def paper_table(name):
     if name not in tables: raise ValueError(f"unknown table {name!r}; the package has {sorted(tables)}")
     return tables[name]
 
-# %% ../nbs/11_experiments.ipynb #44c13d2d
+# %% ../nbs/11_experiments.ipynb #d2135bc7
 VERDICTS = ("holds", "does not hold", "not measurable at this scale")
 
 def compare(a, b, se, z=2.):
@@ -294,7 +294,7 @@ class Claims:
         "`{claim: verdict}` for `results.json`'s summary."
         return {f"claim {r['number']}: {r['claim']}": r["verdict"] for r in self.rows}
 
-# %% ../nbs/11_experiments.ipynb #8570c35a
+# %% ../nbs/11_experiments.ipynb #d0974fab
 def image_grid(images, nrow=8, pad=1):
     "Images `(N, C, H, W)` in [-1, 1] tiled into one `(H', W', C)` array in [0, 1], `nrow` per row."
     x = ((images.detach().float().cpu().clamp(-1, 1) + 1) / 2)
@@ -317,7 +317,7 @@ def show_rows(rows, n=12, title=None, scale=0.6):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/11_experiments.ipynb #71c21013
+# %% ../nbs/11_experiments.ipynb #e1217c3a
 class ImageExperiment:
     "Members, cached samples and evaluations of one image experiment at one preset."
     def __init__(self,
