@@ -23,4 +23,4 @@ def test_notebook(name, monkeypatch, tmp_path, ensdiff_cache):
     monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     ok, _ = run_notebook(NBS / name, skip_flags=["notest", "slow"])
-    assert ok, f"{name} failed; run `nbdev-test --path nbs/{name}` to see the cell"
+    assert ok, f"{name} failed; run `nbdev-test nbs/{name} --do-print` to see the cell"
