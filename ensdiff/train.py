@@ -88,7 +88,7 @@ def _strict_load(module, state, what="checkpoint"):
     module.load_state_dict(state)
     return module
 
-RECIPE_KEYS = ("objective", "batch_size", "lr", "warmup", "grad_clip", "ema_decay", "optimizer", "weight_decay", "t_min")
+RECIPE_KEYS = ("objective", "batch_size", "lr", "warmup", "grad_clip", "ema_decay", "optimizer", "weight_decay", "t_min", "lr_cycle")
 
 class Trainer:
     "K members of one architecture, differing only in their seed, trained together from stacked parameters; resumable."
@@ -101,6 +101,7 @@ class Trainer:
         batch_size=128,      # per member
         lr=2e-4,             # learning rate after warm-up
         warmup=5000,         # linear warm-up steps
+        lr_cycle=None,       # steps of a cosine learning-rate cycle restarted at every multiple (snapshot ensembles); None: constant
         grad_clip=1.,        # per-member gradient-norm clip (None: off)
         ema_decay=0.9999,    # EMA decay, with the warm-up min(decay, (1 + n) / (10 + n))
         optimizer="adam",    # 'adam' or 'adamw'
@@ -115,6 +116,7 @@ class Trainer:
         if backend not in ("loop", "vmap"): raise ValueError(f"`backend` must be 'loop' or 'vmap', got {backend!r}")
         if amp and backend == "vmap":  # found on an H100: bfloat16 activations reach float32 conv weights inside vmap
             raise ValueError("`amp=True` needs backend='loop': torch.func.vmap does not apply autocast to convolutions")
+        if lr_cycle is not None and (int(lr_cycle) != lr_cycle or lr_cycle < 1): raise ValueError(f"`lr_cycle` must be None or a positive number of steps, got {lr_cycle}")
         if optimizer not in ("adam", "adamw"): raise ValueError(f"`optimizer` must be 'adam' or 'adamw', got {optimizer!r}")
         if objective not in OBJECTIVES: raise ValueError(f"`objective` must be one of {OBJECTIVES}, got {objective!r}")
         self.seeds, self.K = [int(s) for s in seeds], len(seeds)
@@ -123,7 +125,7 @@ class Trainer:
         if len(self.data) != self.K: raise ValueError(f"`data` holds {len(self.data)} datasets for {self.K} members")
         self.net_config, self.device, self.backend, self.amp = dict(net_config), torch.device(device), backend, amp
         self.recipe = dict(objective=objective, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip,
-                           ema_decay=ema_decay, optimizer=optimizer, weight_decay=weight_decay, t_min=t_min)
+                           ema_decay=ema_decay, optimizer=optimizer, weight_decay=weight_decay, t_min=t_min, lr_cycle=lr_cycle)
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.checkpoint_every, self.snapshot_every = checkpoint_every, snapshot_every
         members = []
@@ -163,7 +165,11 @@ class Trainer:
         t = draw_times(self.recipe["objective"], B, g, self.recipe["t_min"]).to(self.device)
         return x0, t, torch.randn(x0.shape, generator=g).to(self.device)
 
-    def _lr(self): return self.recipe["lr"] * min((self.step + 1) / self.recipe["warmup"], 1.) if self.recipe["warmup"] else self.recipe["lr"]
+    def _lr(self):
+        "Learning rate of the current step: linear warm-up, then constant or (with `lr_cycle`) cosine cycles from `lr` to 0."
+        lr = self.recipe["lr"] * (min((self.step + 1) / self.recipe["warmup"], 1.) if self.recipe["warmup"] else 1.)
+        cycle = self.recipe.get("lr_cycle")
+        return lr * 0.5 * (1 + math.cos(math.pi * (self.step % cycle) / cycle)) if cycle else lr
 
     def train_step(self):
         "One optimisation step of all members; returns their losses `(K,)`."
