@@ -110,6 +110,7 @@ EXPERIMENTS = {
     "nll": ("27_exp_nll.ipynb", "Appendix E.2: NLL in bits/dim of the mean ensemble versus K (Figure 7)"),
     "trajectory-rules": ("28_exp_trajectory_rules.ipynb", "Appendix D: sum of scores, noise average, mean of predictions (Table 4)"),
     "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
+    "snapshot-ensembles": ("42_snapshot_ensembles.ipynb", "Beyond the paper (Section 6): snapshot ensembles against a deep ensemble of equal compute"),
 }
 
 def notebooks_dir(nbs_dir=None):
