@@ -4,7 +4,7 @@
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision', 'write_json_atomic', 'environment',
            'save_results', 'project_root', 'project_relative', 'run_dir', 'notebooks_dir', 'experiment_notebook',
            'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted',
-           'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'main']
+           'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'show_run', 'main']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
 import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
@@ -292,9 +292,40 @@ def _cuda():
     import torch
     return torch.cuda.is_available()
 
+# %% ../nbs/90_runs.ipynb #641d8387
+def _pm(v, se, digits):
+    if not isinstance(v, (int, float)): return ""
+    return f"{v:.{digits}f}" + (f" ± {se:.{digits}f}" if isinstance(se, (int, float)) else "")
+
+def show_run(folder): # a run folder `runs/NAME/<timestamp>/`
+    "A run's record as text: experiment, status, preset, revision and wall time; its rows; its claims; its figures."
+    folder = Path(folder)
+    if not folder.is_dir(): raise FileNotFoundError(f"`{folder}` is not a folder; give a run folder such as runs/aggregators/<timestamp>")
+    read = lambda name: json.loads((folder / name).read_text()) if (folder / name).exists() else None
+    results, run = read("results.json"), read("run.json")
+    if results is None and run is None: raise FileNotFoundError(f"`{folder}` holds neither results.json nor run.json: not a run folder")
+    results, run = results or {}, run or {}
+    name = results.get("experiment") or run.get("experiment") or folder.parent.name
+    wall = run.get("wall_s") or (results.get("timings") or {}).get("wall_s")
+    preset = run.get("preset") or (results.get("config") or {}).get("preset", "?")
+    lines = [f"{name}: {results.get('status') or run.get('status') or 'interrupted'}, preset {preset}, revision {results.get('git') or run.get('git')}"
+             + (f", {wall:.0f} s" if isinstance(wall, (int, float)) else "")]
+    rows = (results.get("metrics") or {}).get("rows")
+    if isinstance(rows, dict) and rows:
+        label = next((r.get("fid_label") for r in rows.values() if r.get("fid_label")), "FID")
+        lines += ["", f"{'':40s} {label:>24s} {'KID':>18s} {'L_DDSM':>20s}"]
+        lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(r.get('kid'), r.get('kid_std'), 4):>18s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
+                  for lab, r in rows.items()]
+    claims = _claim_rows(name, results)
+    if claims: lines += ["", "claims:"] + [f"  [{c['number']}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
+    if results.get("figures"): lines += ["", "figures:"] + [f"  {project_relative(folder / f)}" for f in results["figures"]]
+    return "\n".join(lines)
+
 # %% ../nbs/90_runs.ipynb #ce217eee
 def _cmd_list(args):
     for name, (nb, description) in EXPERIMENTS.items(): print(f"{name:16s} {nb:28s} {description}")
+
+def _cmd_show(args): print(show_run(args.run_dir))
 
 def _cmd_run(args):
     params = dict(parse_param(p) for p in args.param)
@@ -324,8 +355,12 @@ def _cmd_docs(args):
 def main(argv=None):
     "Entry point of the `ensdiff` console script."
     parser = argparse.ArgumentParser(prog="ensdiff", description="Ensembles of diffusion models: experiments and docs.")
+    parser.add_argument("--version", action="version", version=f"ensdiff {ensdiff.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the experiments").set_defaults(func=_cmd_list)
+    show = sub.add_parser("show", help="print a run folder's results: status, rows, claims, figures (opens nothing)")
+    show.add_argument("run_dir", help="a run folder, e.g. runs/aggregators/<timestamp>")
+    show.set_defaults(func=_cmd_show)
     run = sub.add_parser("run", help="execute an experiment notebook with papermill into runs/NAME/<timestamp>/")
     run.add_argument("name", help="experiment name (see `ensdiff list`)")
     run.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the run (default: smoke)")
