@@ -185,6 +185,7 @@ class Trainer:
                                                         {n: b[k] for n, b in self.buffers.items()}, *batches[k]) for k in range(self.K)])
         self.opt.zero_grad(set_to_none=True)
         losses.float().sum().backward()
+        self._reduce_gradients()
         if self.recipe["grad_clip"]: self._clip_per_member(self.recipe["grad_clip"])
         for group in self.opt.param_groups: group["lr"] = self._lr()
         self.opt.step()
@@ -193,6 +194,9 @@ class Trainer:
             torch._foreach_lerp_(list(self.ema.values()), [p.detach() for p in self.params.values()], 1 - decay)
         self.step += 1
         return losses.detach()
+
+    def _reduce_gradients(self):
+        "Hook for data parallelism (`ensdiff.distributed`): combine the gradients of all processes; nothing in one process."
 
     def _clip_per_member(self, max_norm):
         "torch's `clip_grad_norm_` applied to each member's gradients separately."
