@@ -276,6 +276,7 @@ class Claims:
 
     def add(self, number, claim, verdict, evidence):
         "Record claim `number` of the reproduction issue (1-10) with its `verdict` and `evidence` (a short text with numbers)."
+        if verdict is not None and not isinstance(verdict, str): verdict = bool(verdict)  # numpy booleans too
         if verdict is True: verdict = "holds"
         elif verdict is False: verdict = "does not hold"
         elif verdict is None: verdict = VERDICTS[2]
