@@ -5,7 +5,6 @@ __all__ = ['DIFFUSERS_PREDICTIONS', 'DiscreteSchedule', 'schedule_of', 'Diffuser
            'KarrasScoreModel', 'from_karras', 'DiffusersUNet', 'diffusers_unet', 'diffusers_pipeline']
 
 # %% ../nbs/12_adapters.ipynb #886aa4d5
-import math
 from types import SimpleNamespace
 import torch
 import torch.nn as nn
