@@ -343,8 +343,39 @@ def _cmd_reproduce(args):
         name, _, kv = p.partition(":")
         if not kv: raise ValueError(f"reproduce parameters are given as NAME:key=value, got {p!r}")
         params.setdefault(name, {}).update([parse_param(kv)])
-    statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
+    if args.executor == "here":
+        statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
+    else:
+        from ensdiff.cluster import reproduce_on
+        statuses = reproduce_on(_executor(args), args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, parallel=args.parallel)
     return 0 if all(s == "complete" for s in statuses.values()) and len(statuses) == len(args.only or EXPERIMENTS) else 1
+
+def _executor(args):
+    from ensdiff.cluster import make_executor
+    return make_executor(args.executor, folder=args.jobs_dir, partition=args.slurm_partition, gpus_per_node=args.gpus, cpus_per_task=args.cpus,
+                         mem_gb=args.mem_gb, timeout_min=args.timeout_min, slurm_args=dict(parse_param(p) for p in args.slurm_arg), setup=args.setup)
+
+def _cmd_members(args):
+    from ensdiff.cluster import member_plan, train_all_members
+    try: train_all_members(member_plan(args.preset), _executor(args), parallel=args.parallel)
+    except RuntimeError as e:
+        print(f"FAILED: {e}", file=sys.stderr); return 1
+    return 0
+
+def _add_executor_options(parser, default):
+    "The options that choose where jobs run (`ensdiff.cluster.make_executor`)."
+    choices = ("here", "local", "slurm") if default == "here" else ("local", "slurm")
+    parser.add_argument("--executor", choices=choices, default=default,
+                        help=f"where the work runs: {'here (this process), ' if default == 'here' else ''}local (submitit jobs on this machine) or slurm (default: {default})")
+    parser.add_argument("--parallel", type=int, default=None, help="at most this many jobs at a time (default: all)")
+    parser.add_argument("--slurm-partition", default=None, help="Slurm partition of the jobs")
+    parser.add_argument("--gpus", type=int, default=1, help="GPUs per Slurm job (default: 1)")
+    parser.add_argument("--cpus", type=int, default=8, help="CPU cores per Slurm job (default: 8)")
+    parser.add_argument("--mem-gb", type=int, default=64, help="memory per Slurm job in GiB (default: 64)")
+    parser.add_argument("--timeout-min", type=float, default=24 * 60, help="time limit per job in minutes; jobs near it are requeued and resume (default: 1440)")
+    parser.add_argument("--slurm-arg", action="append", default=[], metavar="KEY=VALUE", help="any other #SBATCH option, e.g. account=myproj")
+    parser.add_argument("--setup", action="append", default=[], metavar="LINE", help="a shell line run before each Slurm job, e.g. 'source .venv/bin/activate'")
+    parser.add_argument("--jobs-dir", default=None, help="submitit's job files and logs (default: the cache folder's jobs/; shared on a cluster)")
 
 def _cmd_docs(args):
     from ensdiff.docs import build_site
@@ -376,7 +407,12 @@ def main(argv=None):
     rep.add_argument("--runs-dir", default=None, help="where run folders and REPORT.md go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
     rep.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
     rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    _add_executor_options(rep, "here")
     rep.set_defaults(func=_cmd_reproduce)
+    mem = sub.add_parser("members", help="train every member the image experiments of a preset need, one job each, into the model store")
+    mem.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the members (default: smoke)")
+    _add_executor_options(mem, "local")
+    mem.set_defaults(func=_cmd_members)
     docs = sub.add_parser("docs", help="build the documentation site offline (MkDocs)")
     docs.add_argument("--out", default="_site", help="output folder (default: _site)")
     docs.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/)")

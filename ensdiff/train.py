@@ -2,12 +2,14 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times', 'training_loss',
-           'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'Trainer', 'ModelStore', 'load_member',
-           'load_images', 'cache_dir', 'default_store']
+           'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'Trainer', 'ModelStore', 'seed_lock',
+           'load_member', 'load_images', 'cache_dir', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, hashlib, json, math, os, tempfile, time
 from pathlib import Path
+try: import fcntl  # POSIX file locks for the model store
+except ImportError: fcntl = None
 
 import torch
 import torch.nn as nn
@@ -282,15 +284,41 @@ class ModelStore:
         return load_member(self.path(dataset, net_config, train_config, seed))
 
     def members(self, dataset, data, net_config, train_config, seeds, steps, progress=True, **trainer_kwargs):
-        "The members of `seeds`, loaded from the store or trained now (all missing seeds together) and stored."
-        train_config = {**train_config, "steps": steps}
-        missing = [s for s in seeds if not self.path(dataset, net_config, train_config, s).exists()]
-        if missing:
-            recipe = {k: v for k, v in train_config.items() if k != "steps"}
-            work = self.folder(dataset, net_config, train_config) / ("run_" + "_".join(map(str, missing)))
-            trainer = Trainer(net_config, data, seeds=missing, out_dir=work, **recipe, **trainer_kwargs).train(steps, progress=progress)
-            for k, s in enumerate(missing): self.save(trainer.member(k), dataset, net_config, train_config, s)
+        "The members of `seeds`: loaded from the store, or trained now (missing seeds together) and stored; seeds another process is training are waited for."
+        train_config, seeds = {**train_config, "steps": steps}, [int(s) for s in seeds]
+        folder, stored = self.folder(dataset, net_config, train_config), lambda s: self.path(dataset, net_config, train_config, s).exists()
+        pending = [s for s in seeds if not stored(s)]
+        while pending:
+            folder.mkdir(parents=True, exist_ok=True)
+            locks = {s: seed_lock(folder, s, block=False) for s in pending}  # one trainer per seed across processes and jobs
+            try:
+                mine = [s for s in pending if locks[s] is not None and not stored(s)]
+                if mine: self._train(dataset, _data_of(data, seeds, mine), net_config, train_config, mine, progress, trainer_kwargs)
+            finally:
+                for lock in locks.values():
+                    if lock is not None: lock.close()
+            pending = [s for s in pending if not stored(s)]
+            if pending: seed_lock(folder, pending[0]).close()  # wait for the process training it; if it died, train it next round
         return [self.load(dataset, net_config, train_config, s) for s in seeds]
+
+    def _train(self, dataset, data, net_config, train_config, seeds, progress, trainer_kwargs):
+        recipe, folder = {k: v for k, v in train_config.items() if k != "steps"}, self.folder(dataset, net_config, train_config)
+        trainer = Trainer(net_config, data, seeds=seeds, out_dir=folder / ("run_" + "_".join(map(str, seeds))), **recipe, **trainer_kwargs)
+        trainer.train(train_config["steps"], progress=progress)
+        for k, s in enumerate(seeds): self.save(trainer.member(k), dataset, net_config, train_config, s)
+
+def _data_of(data, seeds, chosen):
+    "The training data of the `chosen` seeds: shared data as is, per-seed data (a list aligned with `seeds`) picked out."
+    return [data[seeds.index(s)] for s in chosen] if isinstance(data, (list, tuple)) else data
+
+def seed_lock(folder, seed, block=True):
+    "An exclusive lock on member `seed` of a store `folder` (the open lock file; closing it releases), or None if `block` is False and another process holds it."
+    f = open(Path(folder) / f"seed_{int(seed)}.lock", "a")
+    if fcntl is None: return f  # no flock on this platform: no cross-process exclusion
+    try: fcntl.flock(f, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+    except BlockingIOError:
+        f.close(); return None
+    return f
 
 # %% ../nbs/05_train.ipynb #54099ae6
 def load_member(path):
