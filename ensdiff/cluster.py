@@ -4,15 +4,15 @@
 __all__ = ['EXECUTORS', 'make_executor', 'MemberJob', 'ExperimentJob', 'run_jobs', 'member_plan', 'train_all_members',
            'reproduce_on']
 
-# %% ../nbs/15_cluster.ipynb #a405e553
+# %% ../nbs/15_cluster.ipynb #b1633e85
 import os, sys, time
 from pathlib import Path
 import torch
 from .experiments import image_setup, recipe, train_members
-from .runs import EXPERIMENTS, RunFailed, _matching, experiment_notebook, git_revision, project_relative, run_dir, run_experiment, write_report
+from .runs import EXPERIMENTS, RunFailed, _matching, experiment_notebook, git_revision, project_relative, run_dir, run_experiment, summary, write_report
 from .train import ModelStore, cache_dir, default_store
 
-# %% ../nbs/15_cluster.ipynb #b8c0d541
+# %% ../nbs/15_cluster.ipynb #6c5f7f44
 EXECUTORS = ("local", "slurm")
 
 def _submitit():
@@ -43,7 +43,7 @@ def make_executor(kind="local",        # 'local' (subprocesses of this machine) 
                          time=int(timeout_min), setup=list(setup or []), additional_parameters=dict(slurm_args or {}))
     return ex
 
-# %% ../nbs/15_cluster.ipynb #9b8cefd7
+# %% ../nbs/15_cluster.ipynb #14ac86da
 def _device(): return "cuda" if torch.cuda.is_available() else "cpu"
 
 class MemberJob:
@@ -74,7 +74,7 @@ class ExperimentJob:
 
     def __repr__(self): return f"{self.name} ({self.preset})"
 
-# %% ../nbs/15_cluster.ipynb #8c139e46
+# %% ../nbs/15_cluster.ipynb #2db07972
 def run_jobs(jobs, executor, parallel=None, poll_s=2., echo=print):
     "Submit the callables `jobs` to `executor`, at most `parallel` at a time (None: all), and wait; returns each one's result or exception."
     if parallel is not None and parallel < 1: raise ValueError(f"`parallel` must be a positive number of jobs or None, got {parallel!r}")
@@ -95,7 +95,7 @@ def run_jobs(jobs, executor, parallel=None, poll_s=2., echo=print):
         if running: time.sleep(poll_s)
     return results
 
-# %% ../nbs/15_cluster.ipynb #267a6428
+# %% ../nbs/15_cluster.ipynb #84be0989
 def member_plan(preset, dataset=None):
     "The (recipe, seeds) pairs the image experiments of `preset` train: the members `ensdiff members` submits."
     setup = image_setup(preset, dataset)
@@ -115,7 +115,7 @@ def train_all_members(plan, executor, store=None, parallel=None, echo=print):
     if failed: raise RuntimeError(f"{len(failed)} member job(s) failed: " + "; ".join(f"{j!r}: {r}" for j, r in failed))
     return results
 
-# %% ../nbs/15_cluster.ipynb #c8d1f9e6
+# %% ../nbs/15_cluster.ipynb #99b5ac69
 def reproduce_on(executor, preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, parallel=None, echo=print):
     "Run every experiment (or `only` those) at `preset` as jobs of `executor`, skipping completed runs; write `REPORT.md`. Returns the statuses."
     names, params, revision = list(only or EXPERIMENTS), dict(params or {}), git_revision()
@@ -129,5 +129,6 @@ def reproduce_on(executor, preset="smoke", only=None, params=None, runs_dir=None
     echo(f"{len(jobs)} experiment job(s) to run")
     for job, result in zip(jobs, run_jobs(jobs, executor, parallel, echo=echo)):
         statuses[job.name] = "failed" if isinstance(result, Exception) else "complete"
-    echo(f"report: {project_relative(write_report(preset, names, runs_dir))}")
-    return {n: statuses[n] for n in names}
+    statuses = {n: statuses[n] for n in names}
+    echo(f"{summary(statuses, len(names))}; report: {project_relative(write_report(preset, names, runs_dir))}")
+    return statuses

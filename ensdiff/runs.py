@@ -4,7 +4,7 @@
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision', 'write_json_atomic', 'environment',
            'save_results', 'project_root', 'project_relative', 'run_dir', 'notebooks_dir', 'experiment_notebook',
            'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted',
-           'run_experiment', 'experiment_runs', 'reproduce', 'write_report', 'show_run', 'main']
+           'run_experiment', 'experiment_runs', 'reproduce', 'summary', 'write_report', 'show_run', 'main']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
 import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
@@ -249,8 +249,14 @@ def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=Non
             echo(f"[{i}/{len(names)}] {name}: {statuses[name]}: {e}")
             if statuses[name] == "interrupted": break
     report = write_report(preset, names, runs_dir)
-    echo(f"report: {project_relative(report)}")
+    echo(f"{summary(statuses, len(names))}; report: {project_relative(report)}")
     return statuses
+
+def summary(statuses, n):
+    "One line: how many of `n` experiments are complete, failed, interrupted or not reached."
+    counts = {s: sum(v == s for v in statuses.values()) for s in ("complete", "failed", "interrupted")}
+    counts["not reached"] = n - len(statuses)
+    return f"{counts['complete']}/{n} complete" + "".join(f", {v} {k}" for k, v in counts.items() if k != "complete" and v)
 
 def _claim_rows(name, results):
     "Claims of a results record: the image experiments' rows, or the summary of the others."

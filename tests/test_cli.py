@@ -98,7 +98,7 @@ def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
     write_json_atomic(stopped / "results.json", dict(status="interrupted"))
     first = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "(resumed)" in first.stdout and [p.name for p in (runs / "theory-poe").iterdir()] == ["20260101-000000"]
+    assert "(resumed)" in first.stdout and "1/1 complete; report:" in first.stdout and [p.name for p in (runs / "theory-poe").iterdir()] == ["20260101-000000"]
     assert json.loads((stopped / "results.json").read_text())["status"] == "complete"
     second = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
     assert second.returncode == 0 and "already complete" in second.stdout
