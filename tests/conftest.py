@@ -1,8 +1,14 @@
 import ipaddress
+import os
 import socket
 from pathlib import Path
 
 import pytest
+
+if os.environ.get("PYTEST_XDIST_WORKER"):  # one worker per core: each (and the kernels it starts) computes on one thread
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
+    import torch
+    torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT / "nbs"
