@@ -2,10 +2,11 @@
 
 # %% auto #0
 __all__ = ['GATE_KINDS', 'time_features', 'Gate', 'GatedEnsemble', 'train_gate', 'FeatureAggregator', 'FeatureFusion',
-           'fused_ensemble']
+           'fused_ensemble', 'fit_cached']
 
-# %% ../nbs/41_learned_aggregation.ipynb #37f1b301
+# %% ../nbs/41_learned_aggregation.ipynb #c17dc7ac
 import math
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -14,7 +15,7 @@ from .fk import member_scores
 from .sde import VPSDE, append_dims
 from .theory import ddsm_loss
 
-# %% ../nbs/41_learned_aggregation.ipynb #a5394361
+# %% ../nbs/41_learned_aggregation.ipynb #b249538a
 GATE_KINDS = ("constant", "time", "state")
 
 def time_features(t, n_freqs=6):
@@ -61,7 +62,7 @@ class Gate(nn.Module):
 
     def forward(self, x, t): return torch.softmax(self.logits_of(x, t), 1)
 
-# %% ../nbs/41_learned_aggregation.ipynb #c2e59be0
+# %% ../nbs/41_learned_aggregation.ipynb #d475adbd
 class GatedEnsemble(nn.Module):
     "Score model $\\sum_k w_k(x_t, t)\\, s_k(x_t, t)$ of frozen members weighted by a `Gate`."
     def __init__(self,
@@ -91,7 +92,7 @@ class GatedEnsemble(nn.Module):
         w = w[:, :, None] if w.ndim == 4 else append_dims(w, outputs.ndim)  # per pixel: broadcast over channels
         return (w * outputs).sum(0)
 
-# %% ../nbs/41_learned_aggregation.ipynb #7359bd13
+# %% ../nbs/41_learned_aggregation.ipynb #e79a3810
 def _draw(data, n, generator):
     if callable(data): return data(n, generator)
     return data[torch.randint(len(data), (n,), generator=generator)]
@@ -129,7 +130,7 @@ def train_gate(model,           # a `GatedEnsemble`, or a `fused_ensemble`
     model.eval()
     return losses
 
-# %% ../nbs/41_learned_aggregation.ipynb #f7b37c41
+# %% ../nbs/41_learned_aggregation.ipynb #ecb7f998
 class FeatureAggregator(nn.Module):
     "Spatial softmax weights over K feature maps from the maps and t (AFA's SABW block), applied: `(K, B, C, H, W) -> (B, C, H, W)`."
     def __init__(self, K, channels, hidden=16, n_freqs=6):
@@ -214,3 +215,31 @@ def fused_ensemble(members, hidden=16, n_freqs=6):
     first = members[0]
     if not isinstance(first, ScoreModel): raise ValueError(f"`members` must be ScoreModels, got {type(first).__name__}")
     return ScoreModel(FeatureFusion(members, hidden, n_freqs), process=first.process, prediction=first.prediction, time_label=first.time_label)
+
+# %% ../nbs/41_learned_aggregation.ipynb #483a3b7f
+def _trainable(model):
+    "The trained part of a `GatedEnsemble` (its gate) or of a `fused_ensemble` (its aggregators)."
+    if isinstance(model, GatedEnsemble): return model.gate
+    if hasattr(getattr(model, "net", None), "aggregators"): return model.net.aggregators
+    raise ValueError(f"`model` must be a GatedEnsemble or a fused_ensemble, got {type(model).__name__}")
+
+def fit_cached(model,          # a `GatedEnsemble` or a `fused_ensemble`
+               data,           # training samples (see `train_gate`)
+               key,            # a JSON-able description of the members and the model (the cache key, with the settings)
+               folder=None,    # cache folder; default `cache_dir()/learned`
+               **train_kw):    # `train_gate` settings (steps, batch_size, lr, schedule, ...); `generator` is not accepted: seed via `seed`
+    "Train `model`'s gate or aggregators with `train_gate`, or load them if this `key` and these settings were trained before; returns the losses."
+    import hashlib, json
+    from ensdiff.train import cache_dir, load_checkpoint, save_atomic
+    seed = train_kw.pop("seed", 0)
+    if "generator" in train_kw: raise ValueError("pass `seed`, not `generator`: the cache key must say how the model was trained")
+    spec = json.dumps(dict(key=key, kind=type(_trainable(model)).__name__, seed=seed, **{k: v for k, v in train_kw.items() if k != "progress"}), sort_keys=True, default=str)
+    path = Path(folder or cache_dir() / "learned") / f"{hashlib.sha256(spec.encode()).hexdigest()[:16]}.pt"
+    if path.exists():
+        saved = load_checkpoint(path)
+        _trainable(model).load_state_dict(saved["state"])
+        return saved["losses"]
+    losses = train_gate(model, data, generator=torch.Generator().manual_seed(seed), **train_kw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_atomic(dict(state=_trainable(model).state_dict(), losses=losses, spec=spec), path)
+    return losses
