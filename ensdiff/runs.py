@@ -111,6 +111,7 @@ EXPERIMENTS = {
     "trajectory-rules": ("28_exp_trajectory_rules.ipynb", "Appendix D: sum of scores, noise average, mean of predictions (Table 4)"),
     "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
     "snapshot-ensembles": ("42_snapshot_ensembles.ipynb", "Beyond the paper (Section 6): snapshot ensembles against a deep ensemble of equal compute"),
+    "learned-aggregation": ("43_exp_learned_aggregation.ipynb", "Beyond the paper (Section 6, AFA): learned gates and feature fusion over trained members against the mean"),
 }
 
 def notebooks_dir(nbs_dir=None):
