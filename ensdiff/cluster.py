@@ -46,31 +46,29 @@ def make_executor(kind="local",        # 'local' (subprocesses of this machine) 
 # %% ../nbs/15_cluster.ipynb #14ac86da
 def _device(): return "cuda" if torch.cuda.is_available() else "cpu"
 
-class MemberJob:
-    "Train member `seed` of recipe `rec` into the model store at `store_root` (a job; requeued and resumed on preemption)."
+class _Requeueable:
+    "A job that submitit requeues on preemption or time limit; the call resumes from what it already stored."
+    def checkpoint(self, *args, **kwargs):
+        "Requeue the same call (submitit calls this on `USR2`)."
+        return _submitit().helpers.DelayedSubmission(self, *args, **kwargs)
+
+class MemberJob(_Requeueable):
+    "Train member `seed` of recipe `rec` into the model store at `store_root` (a job; requeued and resumed from its trainer checkpoint)."
     def __init__(self, rec, seed, store_root): self.rec, self.seed, self.store_root = rec, int(seed), str(store_root)
 
     def __call__(self):
         train_members(self.rec, [self.seed], store=ModelStore(self.store_root), device=_device(), progress=False)
-        return str(ModelStore(self.store_root).path(self.rec.data_key, self.rec.net, {**self.rec.train, "steps": self.rec.steps}, self.seed))
-
-    def checkpoint(self, *args, **kwargs):
-        "Requeue the same call: the trainer resumes from its last checkpoint in the store."
-        return _submitit().helpers.DelayedSubmission(self, *args, **kwargs)
+        return str(self.rec.path(ModelStore(self.store_root), self.seed))
 
     def __repr__(self): return f"member {self.seed} of {self.rec.data_key} ({self.rec.steps} steps)"
 
-class ExperimentJob:
-    "Execute experiment notebook `name` at `preset` into the run folder `out_dir` (a job; requeued and resumed into the same folder)."
+class ExperimentJob(_Requeueable):
+    "Execute experiment notebook `name` at `preset` into the run folder `out_dir` (a job; requeued and resumed into the same folder from stored members and cached samples)."
     def __init__(self, name, preset, params, out_dir, nbs_dir=None):
         self.name, self.preset, self.params, self.out_dir, self.nbs_dir = name, preset, dict(params or {}), str(out_dir), nbs_dir
 
     def __call__(self):
         return str(run_experiment(self.name, self.preset, self.params, nbs_dir=self.nbs_dir, progress=False, out_dir=self.out_dir))
-
-    def checkpoint(self, *args, **kwargs):
-        "Requeue the same call into the same run folder: stored members and cached samples are read back."
-        return _submitit().helpers.DelayedSubmission(self, *args, **kwargs)
 
     def __repr__(self): return f"{self.name} ({self.preset})"
 
@@ -107,8 +105,7 @@ def member_plan(preset, dataset=None):
 def train_all_members(plan, executor, store=None, parallel=None, echo=print):
     "Train every member of `plan` (pairs of recipe and seeds) that `store` lacks, one job each; returns the member files."
     store = store or default_store()
-    stored = lambda rec, s: store.path(rec.data_key, rec.net, {**rec.train, "steps": rec.steps}, s).exists()
-    jobs = [MemberJob(rec, s, store.root) for rec, seeds in plan for s in seeds if not stored(rec, s)]
+    jobs = [MemberJob(rec, s, store.root) for rec, seeds in plan for s in seeds if not rec.path(store, s).exists()]
     echo(f"{len(jobs)} member job(s) to run ({sum(len(list(s)) for _, s in plan) - len(jobs)} already in {store.root})")
     results = run_jobs(jobs, executor, parallel, echo=echo)
     failed = [(j, r) for j, r in zip(jobs, results) if isinstance(r, Exception)]

@@ -96,6 +96,10 @@ class Recipe:
         "The store folder of this recipe."
         return store.folder(self.data_key, self.net, {**self.train, "steps": self.steps})
 
+    def path(self, store, seed):
+        "The store file of member `seed` of this recipe."
+        return store.path(self.data_key, self.net, {**self.train, "steps": self.steps}, seed)
+
     def describe(self):
         "A JSON-able description (the key of cached samples)."
         return dict(dataset=self.data_key, net=self.net, train=self.train, steps=self.steps)
@@ -120,13 +124,13 @@ def _member_data(rec, data, seeds):
 
 def train_members(rec, seeds, data=None, store=None, device="cpu", progress=True, data_root=None):
     "The members of `seeds` for recipe `rec`: loaded from the model store, or trained (all missing seeds together, resumable) and stored."
-    store, seeds, train = store or default_store(), [int(s) for s in seeds], {**rec.train, "steps": rec.steps}
-    missing = [s for s in seeds if not store.path(rec.data_key, rec.net, train, s).exists()]
+    store, seeds = store or default_store(), [int(s) for s in seeds]
+    missing = [s for s in seeds if not rec.path(store, s).exists()]
     if missing:
         data = data or image_data(rec.dataset, data_root)
         store.members(rec.data_key, _member_data(rec, data, missing), rec.net, rec.train, missing, rec.steps, progress=progress,
                       device=device, checkpoint_every=rec.snapshot_every or 1000, snapshot_every=rec.snapshot_every)
-    return [store.load(rec.data_key, rec.net, train, s).to(device) for s in seeds]
+    return [store.load(rec.data_key, rec.net, {**rec.train, "steps": rec.steps}, s).to(device) for s in seeds]
 
 # %% ../nbs/11_experiments.ipynb #f10aadfc
 def snapshot_steps(rec, seed, store=None):
