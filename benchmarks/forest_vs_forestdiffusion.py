@@ -1,18 +1,19 @@
-"""Forest-VP side by side with the official implementation (forestdiffusion 1.0.6), and the cost of per-tree outputs.
+"""Forest-VP side by side with the official implementation (forestdiffusion 1.0.6), with both of our learners, and the cost of per-tree outputs.
 
     pip install forestdiffusion lightgbm catboost pandas   # optional benchmark dependencies (forestdiffusion imports all three)
-    python benchmarks/forest_vs_forestdiffusion.py [--splits 0,1,2] [--trees 100]
+    python benchmarks/forest_vs_forestdiffusion.py [--dataset iris] [--splits 0,1,2] [--trees 100] [--draws 10]
 
-Part 1: the same Iris splits (test 20%, stratified; the label as a categorical last column), random forests of 100
-trees, VP, n_t = 50, duplicate_K = 100: W_test of both (our metric on both sets of samples, averaged over `--draws`
-samplings per split, since one draw of 120 rows against 30 test rows is noisy) and wall-clock of fit and of sampling, as
-ratios ours / theirs, in one run. forestdiffusion gets n_batch=0 (its default n_batch=1 silently trains
-XGBoost) and model='random_forest'.
+Part 1: the same splits (test 20%, stratified on Iris; the label or the integer columns declared as such), forests of
+`--trees` trees, VP, n_t = 50, duplicate_K = 100, max_depth 7, in one run: forestdiffusion (scikit-learn forests;
+n_batch=0, since its default n_batch=1 silently trains XGBoost), ours with the same scikit-learn forests
+(`model='random_forest'`, skipped with --skip-sklearn) and ours with the histogram forest (`model='hist_forest'`).
+W_test is our metric on every implementation's samples, averaged over `--draws` samplings per split; ours also with
+the dominant rule. Which implementation fits first rotates between splits. Times are wall-clock on all cores.
 
-Part 2: at one noise level of a 1000-tree forest on 15,000 rows, the time of (a) the forest's own averaged `predict`,
-(b) a loop of each tree's `predict` over `estimators_` (float32 input, no input checks), (c) our per-tree path
-`ForestVP.tree_outputs` (leaf indices from `apply` in one chunk of trees per thread, then one gather from the
-concatenated leaf values); (b) and (c) are checked equal to the bit.
+Part 2: at one noise level of a 1000-tree forest on 15,000 rows, the time of (a) the scikit-learn forest's own averaged
+`predict`, (b) a loop of each tree's `predict` over `estimators_`, (c) `ForestVP.tree_outputs` on the scikit-learn
+forest (leaf indices from `apply` in one chunk of trees per thread, then one gather), (d) `HistForest.tree_outputs`
+(every tree's output, numba); (b) and (c) are checked equal to the bit.
 """
 import argparse, time
 
@@ -22,69 +23,90 @@ from ensdiff.data import load_tabular, split_indices
 from ensdiff.forest import ForestVP, MetricSpace, w_test
 
 
-def iris_table():
-    t = load_tabular("iris")
-    return np.concatenate([t.X, t.y[:, None].astype(float)], 1)
+def table_of(name):
+    "The table with its label as the last column; categorical and integer column indices as the forest experiment declares them."
+    t = load_tabular(name)
+    X = np.concatenate([t.X, t.y[:, None].astype(float)], 1)
+    cat = [X.shape[1] - 1] if t.task == "classification" else []
+    ints = [j for j in range(X.shape[1] - 1) if np.allclose(X[:, j], np.round(X[:, j]))]
+    return X, cat, ints, t.task
 
 
 def timed(fn):
     start = time.perf_counter(); out = fn(); return out, time.perf_counter() - start
 
 
-def part1(splits, trees, draws):
+def part1(dataset, splits, trees, draws, sklearn=True):
     from ForestDiffusion import ForestDiffusionModel
-    X, rows = iris_table(), []
+    X, cat, ints, task = table_of(dataset)
+    names = ["theirs"] + (["sklearn"] if sklearn else []) + ["hist"]
+    rows = []
     for split in splits:
-        tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1])
-        space = MetricSpace(X[tr], cat_cols=[4])
-        fit_ours_fn = lambda: ForestVP(n_estimators=trees, seed=split).fit(X[tr], cat_cols=[4])
-        fit_theirs_fn = lambda: ForestDiffusionModel(X[tr], n_t=50, duplicate_K=100, model="random_forest", diffusion_type="vp",
-                                                     n_estimators=trees, max_depth=7, cat_indexes=[4], n_batch=0, n_jobs=-1, seed=split)
-        if split % 2:  # who fits first alternates between splits: the second fit of a pair tends to run a little faster
-            (theirs, fit_theirs), (ours, fit_ours) = timed(fit_theirs_fn), timed(fit_ours_fn)
-        else:
-            (ours, fit_ours), (theirs, fit_theirs) = timed(fit_ours_fn), timed(fit_theirs_fn)
-        w_ours, w_theirs, t_ours, t_theirs = [], [], [], []
-        for d in range(draws):  # several draws of samples: W_test on 30 test rows is noisy
-            gen, t = timed(lambda: ours.sample(len(tr), seed=100 * split + d)); w_ours.append(w_test(gen, X[te], space)); t_ours.append(t)
-            np.random.seed(100 * split + d)
-            gen, t = timed(lambda: theirs.generate(batch_size=len(tr))); w_theirs.append(w_test(gen, X[te], space)); t_theirs.append(t)
-        rows.append(dict(split=split, w_ours=np.mean(w_ours), w_theirs=np.mean(w_theirs), w_sd_ours=np.std(w_ours), w_sd_theirs=np.std(w_theirs),
-                         fit_ours=fit_ours, fit_theirs=fit_theirs, sample_ours=np.mean(t_ours), sample_theirs=np.mean(t_theirs)))
-        print({k: round(float(v), 4) for k, v in rows[-1].items()}, flush=True)
+        tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1] if task == "classification" else None)
+        space = MetricSpace(X[tr], cat_cols=cat)
+        fits = dict(
+            theirs=lambda: ForestDiffusionModel(X[tr], n_t=50, duplicate_K=100, model="random_forest", diffusion_type="vp", n_estimators=trees,
+                                                max_depth=7, cat_indexes=cat, int_indexes=ints, n_batch=0, n_jobs=-1, seed=split),
+            sklearn=lambda: ForestVP(n_estimators=trees, seed=split).fit(X[tr], cat_cols=cat, int_cols=ints),
+            hist=lambda: ForestVP(n_estimators=trees, seed=split, model="hist_forest").fit(X[tr], cat_cols=cat, int_cols=ints))
+        order = names[split % len(names):] + names[:split % len(names)]  # who fits first rotates between splits
+        models, row = {}, dict(split=split)
+        for name in order: models[name], row[f"fit_{name}"] = timed(fits[name])
+        for name in names:
+            w, wd, ts = [], [], []
+            for d in range(draws):  # W_test on a small test split is noisy: several draws
+                if name == "theirs":
+                    np.random.seed(100 * split + d)
+                    gen, t = timed(lambda: models[name].generate(batch_size=len(tr)))
+                else:
+                    gen, t = timed(lambda: models[name].sample(len(tr), seed=100 * split + d))
+                    wd.append(w_test(models[name].with_trees(trees, "dominant").sample(len(tr), seed=100 * split + d), X[te], space))
+                w.append(w_test(gen, X[te], space)); ts.append(t)
+            row.update({f"w_{name}": np.mean(w), f"wsd_{name}": np.std(w), f"sample_{name}": np.mean(ts)})
+            if wd: row[f"wdom_{name}"] = np.mean(wd)
+        rows.append(row)
+        print({k: round(float(v), 4) for k, v in row.items()}, flush=True)
     mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k != "split"}
-    n = len(rows) * draws
-    print(f"\n| | ours | forestdiffusion | ours / theirs |\n|---|---|---|---|")
-    print(f"| W_test (mean of {len(rows)} splits x {draws} draws) | {mean['w_ours']:.3f} (sd of a draw {mean['w_sd_ours']:.3f}) | "
-          f"{mean['w_theirs']:.3f} (sd {mean['w_sd_theirs']:.3f}) | difference {mean['w_ours'] - mean['w_theirs']:+.3f} |")
+    label = dict(theirs="forestdiffusion", sklearn="ours, scikit-learn forests", hist="ours, hist_forest")
+    print(f"\n{dataset}: {len(rows)} split(s) x {draws} draws, {trees} trees\n")
+    print("| | " + " | ".join(label[n] for n in names) + " |\n|---|" + "---|" * len(names))
+    print("| W_test, mean rule | " + " | ".join(f"{mean['w_' + n]:.3f} (sd of a draw {mean['wsd_' + n]:.3f})" for n in names) + " |")
+    print("| W_test, dominant rule | " + " | ".join(f"{mean['wdom_' + n]:.3f}" if 'wdom_' + n in mean else "-" for n in names) + " |")
     for what in ("fit", "sample"):
-        print(f"| {what} (s) | {mean[what + '_ours']:.2f} | {mean[what + '_theirs']:.2f} | {mean[what + '_ours'] / mean[what + '_theirs']:.2f} |")
-    total_ours, total_theirs = mean["fit_ours"] + mean["sample_ours"], mean["fit_theirs"] + mean["sample_theirs"]
-    print(f"| fit + one sampling (s) | {total_ours:.1f} | {total_theirs:.1f} | {total_ours / total_theirs:.2f} |")
+        print(f"| {what} (s) | " + " | ".join(f"{mean[f'{what}_{n}']:.2f}" for n in names) + " |")
+    total = {n: mean[f"fit_{n}"] + mean[f"sample_{n}"] for n in names}
+    print("| fit + one sampling (s) | " + " | ".join(f"{total[n]:.1f}" for n in names) + " |")
+    print("| / forestdiffusion | " + " | ".join(f"{total[n] / total['theirs']:.3f}" for n in names) + " |")
 
 
 def part2(trees=1000, rows=15_000, repeats=3):
     from sklearn.ensemble import RandomForestRegressor
+    from ensdiff.hist_forest import HistForest
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((rows, 6)).astype(np.float32), rng.standard_normal((rows, 6))
     forest = RandomForestRegressor(n_estimators=trees, max_depth=7, n_jobs=-1, random_state=0).fit(X, Y)
-    model = object.__new__(ForestVP); model.forests, model.K, model.n_jobs = [forest], trees, -1
+    hist = HistForest(trees).fit(X, Y)
+    model = object.__new__(ForestVP); model.forests, model.K, model.n_jobs, model.model = [forest], trees, -1, "random_forest"
     loop = lambda: np.stack([tree.predict(X, check_input=False) for tree in forest.estimators_])
     t_avg = min(timed(lambda: forest.predict(X))[1] for _ in range(repeats))
     t_loop = min(timed(loop)[1] for _ in range(repeats))
     t_ours = min(timed(lambda: model.tree_outputs(X, 0))[1] for _ in range(repeats))
+    t_hist = min(timed(lambda: hist.tree_outputs(X))[1] for _ in range(repeats))
     assert np.array_equal(model.tree_outputs(X, 0), loop())
-    print(f"\n{trees} trees x {rows} rows: forest.predict (averaged) {t_avg:.2f} s; all trees' outputs: loop of tree.predict "
-          f"{t_loop:.2f} s ({t_loop / t_avg:.2f}x), ForestVP.tree_outputs (threaded apply + one gather) {t_ours:.2f} s ({t_ours / t_avg:.2f}x)")
+    print(f"\n{trees} trees x {rows} rows: scikit-learn forest.predict (averaged) {t_avg:.2f} s; all trees' outputs: loop of tree.predict "
+          f"{t_loop:.2f} s ({t_loop / t_avg:.2f}x), ForestVP.tree_outputs (threaded apply + one gather) {t_ours:.2f} s ({t_ours / t_avg:.2f}x), "
+          f"HistForest.tree_outputs {t_hist:.2f} s ({t_hist / t_avg:.2f}x)")
 
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--dataset", default="iris")
     p.add_argument("--splits", default="0,1,2")
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--draws", type=int, default=10, help="samplings per split and implementation")
+    p.add_argument("--skip-sklearn", action="store_true", help="leave out our scikit-learn-forest fit (the same work as forestdiffusion's)")
     p.add_argument("--skip-part1", action="store_true")
     p.add_argument("--skip-part2", action="store_true")
     args = p.parse_args()
-    if not args.skip_part1: part1([int(s) for s in args.splits.split(",")], args.trees, args.draws)
+    if not args.skip_part1: part1(args.dataset, [int(s) for s in args.splits.split(",")], args.trees, args.draws, not args.skip_sklearn)
     if not args.skip_part2: part2()

@@ -2,10 +2,11 @@
 
 # %% auto #0
 __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'vp_coefficients', 'TableCoder', 'ForestVP', 'MetricSpace', 'w_test',
-           'prdc_coverage', 'coverage_k', 'coverage', 'efficiency']
+           'prdc_coverage', 'coverage_k', 'coverage', 'efficiency', 'forest_table', 'sweep_split',
+           'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
-import math, time
+import hashlib, json, math, time
 import numpy as np
 import torch
 from joblib import Parallel, delayed, effective_n_jobs
@@ -262,3 +263,55 @@ def efficiency(generated, test, target_col, task, seed=0):
                       random_forest=RandomForestRegressor(max_depth=28, random_state=seed, n_jobs=-1), xgboost=xgb.XGBRegressor(random_state=seed, n_jobs=-1))
         for name, m in models.items(): scores[name] = float(r2_score(yt, m.fit(Xg, yg).predict(Xt)))
     return dict(mean=float(np.mean(list(scores.values()))), **scores)
+
+# %% ../nbs/10_forest.ipynb #55027359
+def forest_table(name):
+    "Table `name` of `ensdiff.data.load_tabular` as (rows with the label last, categorical columns, integer columns, task)."
+    from ensdiff.data import load_tabular
+    t = load_tabular(name)
+    X = np.concatenate([t.X, t.y[:, None].astype(float)], 1)
+    cat = [X.shape[1] - 1] if t.task == "classification" else []
+    ints = [j for j in range(X.shape[1] - 1) if np.allclose(X[:, j], np.round(X[:, j]))]
+    return X, cat, ints, t.task
+
+def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", stratify=False, n_t=50, duplicate_K=100,
+                model="random_forest", coverage_rule="paper", cache=True, progress=False):
+    "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached. Returns (result, fitted model or None when read from the cache)."
+    from ensdiff.data import split_indices
+    from ensdiff.runs import write_json_atomic
+    from ensdiff.train import cache_dir
+    Ks = sorted(int(k) for k in Ks)
+    if not Ks or Ks[0] < 1: raise ValueError(f"`Ks` must be positive numbers of trees, got {Ks}")
+    X = np.ascontiguousarray(X, dtype=float)
+    spec = dict(table=hashlib.sha256(X.tobytes()).hexdigest()[:16], shape=list(X.shape), split=int(split), Ks=Ks, cat_cols=sorted(cat_cols),
+                int_cols=sorted(int_cols), task=task, stratify=bool(stratify), n_t=n_t, duplicate_K=duplicate_K, model=model,
+                coverage_rule=coverage_rule, rules=list(TREE_RULES))
+    path = cache_dir() / "forest" / f"split-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]}.json"
+    if cache and path.exists(): return json.loads(path.read_text())["result"], None
+    tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1] if stratify else None)
+    started = time.time()
+    forest = ForestVP(n_estimators=Ks[-1], n_t=n_t, duplicate_K=duplicate_K, model=model, seed=split).fit(X[tr], cat_cols, int_cols, progress=progress)
+    fit_seconds, space = time.time() - started, MetricSpace(X[tr], cat_cols=cat_cols)
+    k_cov, rows = coverage_k(X[te], X[tr], space, rule=coverage_rule), []
+    settings = tqdm([(K, rule) for K in Ks for rule in TREE_RULES], desc=f"split {split}: rules x K", disable=not progress)
+    for K, rule in settings:
+        started = time.time()
+        gen = forest.with_trees(K, rule).sample(len(tr), seed=1000 * split + K)
+        rows.append(dict(split=int(split), K=K, rule=rule, w_test=w_test(gen, X[te], space), coverage=coverage(gen, X[te], space, k_cov),
+                         k_coverage=k_cov, efficiency=efficiency(gen, X[te], target_col=X.shape[1] - 1, task=task, seed=split)["mean"],
+                         seconds=time.time() - started))
+    result = dict(rows=rows, fit_seconds=fit_seconds, k_coverage=k_cov)
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True); write_json_atomic(path, dict(spec=spec, result=result))
+    return result, forest
+
+# %% ../nbs/10_forest.ipynb #bd0d23da
+def predicted_noise_std(model, n, seed=0):
+    "(time, std of the predicted noise) at each Euler–Maruyama step of `model.sample(n, seed)` (the final denoising step left out)."
+    stds, original = [], model.noise_prediction
+    def recording(x, level, rng=None):
+        out = original(x, level, rng); stds.append((float(model.times[level]), float(out.std()))); return out
+    model.noise_prediction = recording
+    try: model.sample(n, seed=seed)
+    finally: model.noise_prediction = original
+    return stds[:-1]
