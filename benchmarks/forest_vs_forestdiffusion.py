@@ -19,17 +19,8 @@ import argparse, time
 
 import numpy as np
 
-from ensdiff.data import load_tabular, split_indices
-from ensdiff.forest import ForestVP, MetricSpace, w_test
-
-
-def table_of(name):
-    "The table with its label as the last column; categorical and integer column indices as the forest experiment declares them."
-    t = load_tabular(name)
-    X = np.concatenate([t.X, t.y[:, None].astype(float)], 1)
-    cat = [X.shape[1] - 1] if t.task == "classification" else []
-    ints = [j for j in range(X.shape[1] - 1) if np.allclose(X[:, j], np.round(X[:, j]))]
-    return X, cat, ints, t.task
+from ensdiff.data import split_indices
+from ensdiff.forest import ForestVP, MetricSpace, forest_table, w_test
 
 
 def timed(fn):
@@ -38,7 +29,7 @@ def timed(fn):
 
 def part1(dataset, splits, trees, draws, sklearn=True):
     from ForestDiffusion import ForestDiffusionModel
-    X, cat, ints, task = table_of(dataset)
+    X, cat, ints, task = forest_table(dataset)
     names = ["theirs"] + (["sklearn"] if sklearn else []) + ["hist"]
     rows = []
     for split in splits:

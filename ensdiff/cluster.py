@@ -57,8 +57,9 @@ class MemberJob(_Requeueable):
     def __init__(self, rec, seed, store_root): self.rec, self.seed, self.store_root = rec, int(seed), str(store_root)
 
     def __call__(self):
-        train_members(self.rec, [self.seed], store=ModelStore(self.store_root), device=_device(), progress=False)
-        return str(self.rec.path(ModelStore(self.store_root), self.seed))
+        store = ModelStore(self.store_root)
+        train_members(self.rec, [self.seed], store=store, device=_device(), progress=False)
+        return str(self.rec.path(store, self.seed))
 
     def __repr__(self): return f"member {self.seed} of {self.rec.data_key} ({self.rec.steps} steps)"
 
