@@ -4,7 +4,7 @@
 __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'image_setup', 'image_data', 'Recipe', 'recipe', 'train_members',
            'snapshot_steps', 'snapshot_members', 'initial_member', 'sample_images', 'register_features',
            'image_metrics', 'classifier_features', 'frechet_distance', 'fid_bootstrap', 'paper_tables', 'paper_table',
-           'compare', 'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
+           'compare', 'directional', 'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
 
 # %% ../nbs/11_experiments.ipynb #094936c2
 import hashlib, json, math, os, time
@@ -271,6 +271,13 @@ def compare(a, b, se, z=2.):
     "'<' or '>' when `a` and `b` differ by more than `z` times `se` (the standard error of `a - b`), else '~'."
     if se is None or not math.isfinite(se): return "<" if a < b else ">"
     return "~" if abs(a - b) <= z * se else ("<" if a < b else ">")
+
+def directional(comparisons, expect):
+    "Verdict of a claim that every one of `comparisons` (`compare` results, or `compare_fid` tuples) is `expect` ('<' or '>'): True, False when one is the opposite, else None (not measurable)."
+    if expect not in ("<", ">"): raise ValueError(f"`expect` must be '<' or '>', got {expect!r}")
+    cs = [c[0] if isinstance(c, tuple) else c for c in (comparisons if isinstance(comparisons, list) else [comparisons])]
+    if bad := [c for c in cs if c not in ("<", ">", "~")]: raise ValueError(f"`comparisons` must be '<', '>' or '~', got {bad[0]!r}")
+    return False if ({"<": ">", ">": "<"}[expect] in cs) else (True if all(c == expect for c in cs) else None)
 
 @dataclass
 class Claims:
