@@ -118,7 +118,7 @@ def train_gate(model,           # a `GatedEnsemble`, or a `fused_ensemble`
     opt = torch.optim.Adam(trained, lr=lr)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)) if schedule == "cosine" else 1.)
     model.train()
-    losses, bar = [], tqdm(range(steps), disable=not progress, desc="train_gate")
+    losses, bar = [], tqdm(range(steps), disable=not progress, desc="train_gate", miniters=max(1, steps // 100))  # at most ~100 redraws: short in a saved notebook
     for _ in bar:
         x0 = _draw(data, batch_size, generator)
         t = t_min + (sde.T - t_min) * torch.rand(batch_size, generator=generator, dtype=x0.dtype)
