@@ -276,6 +276,7 @@ def directional(comparisons, expect):
     "Verdict of a claim that every one of `comparisons` (`compare` results, or `compare_fid` tuples) is `expect` ('<' or '>'): True, False when one is the opposite, else None (not measurable)."
     if expect not in ("<", ">"): raise ValueError(f"`expect` must be '<' or '>', got {expect!r}")
     cs = [c[0] if isinstance(c, tuple) else c for c in (comparisons if isinstance(comparisons, list) else [comparisons])]
+    if not cs: raise ValueError("`comparisons` is empty: a claim about no comparison has no verdict")
     if bad := [c for c in cs if c not in ("<", ">", "~")]: raise ValueError(f"`comparisons` must be '<', '>' or '~', got {bad[0]!r}")
     return False if ({"<": ">", ">": "<"}[expect] in cs) else (True if all(c == expect for c in cs) else None)
 
