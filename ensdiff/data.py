@@ -153,9 +153,7 @@ def load_tabular(name):
     if name not in files: raise ValueError(f"unknown tabular dataset {name!r}; choose from {['iris', *files]}")
     header, data = _read_csv(data_dir() / files[name])
     keep = [i for i, h in enumerate(header[:-1]) if not (name == "wine_red" and h == "fixed acidity")]
-    task = "regression" if name == "airfoil" else "classification"
-    y = data[:, -1] if task == "regression" else data[:, -1].astype(np.int64)
-    return Table(name, data[:, keep], y, [header[i] for i in keep], header[-1], task)
+    return Table(name, data[:, keep], data[:, -1], [header[i] for i in keep], header[-1], "regression")  # wine quality: an integer outcome
 
 # %% ../nbs/04_data.ipynb #4d0e70dc
 def split_indices(n, seed=0, test=0.2, val=0., stratify=None):

@@ -271,7 +271,7 @@ def forest_table(name):
     t = load_tabular(name)
     X = np.concatenate([t.X, t.y[:, None].astype(float)], 1)
     cat = [X.shape[1] - 1] if t.task == "classification" else []
-    ints = [j for j in range(X.shape[1] - 1) if np.allclose(X[:, j], np.round(X[:, j]))]
+    ints = [j for j in range(X.shape[1]) if j not in cat and np.allclose(X[:, j], np.round(X[:, j]))]  # the label too when it is an integer outcome
     return X, cat, ints, t.task
 
 def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", stratify=False, n_t=50, duplicate_K=100,
