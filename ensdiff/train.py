@@ -77,6 +77,15 @@ def load_checkpoint(path):
     "A checkpoint written by this module (`weights_only=True`)."
     return torch.load(path, map_location="cpu", weights_only=True)
 
+def _rng_bytes():
+    "The CPU and CUDA RNG states as `bytes`: a checkpoint's tensors are then weights and optimiser state of one dtype, which `torch.save`'s check against one storage viewed as two dtypes cannot refuse (it once did, in CI, for the FFHQ preset)."
+    as_bytes = lambda state: state.numpy().tobytes()
+    return dict(torch=as_bytes(torch.get_rng_state()), cuda=[as_bytes(s) for s in torch.cuda.get_rng_state_all()] if torch.cuda.is_available() else [])
+
+def _rng_tensor(state):
+    "An RNG state saved by `_rng_bytes` (or, in older checkpoints, as a uint8 tensor) as the tensor `torch.set_rng_state` takes."
+    return state if isinstance(state, torch.Tensor) else torch.frombuffer(bytearray(state), dtype=torch.uint8)
+
 # %% ../nbs/05_train.ipynb #b4573f40
 def _strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
@@ -225,8 +234,7 @@ class Trainer:
         "The checkpoint: stacked weights, EMA, optimiser, step, RNG states, config (as JSON) and the loss log."
         return dict(params={k: v.detach() for k, v in self.params.items()}, buffers=self.buffers, ema=self.ema,
                     optimizer=self.opt.state_dict(), step=self.step, config=json.dumps(self.config()),
-                    rng=dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []),
-                    losses=json.dumps(self.losses))
+                    rng=_rng_bytes(), losses=json.dumps(self.losses))
 
     def save_checkpoint(self): save_atomic(self.state(), self.checkpoint_path)
 
@@ -244,7 +252,7 @@ class Trainer:
                 for k, v in saved.items(): store[k].copy_(v)
         self.opt.load_state_dict(ckpt["optimizer"])
         self.step, self.losses = ckpt["step"], [tuple(x) for x in json.loads(ckpt["losses"])]
-        torch.set_rng_state(ckpt["rng"]["torch"])
+        torch.set_rng_state(_rng_tensor(ckpt["rng"]["torch"]))
 
     def member(self, k, ema=True):
         "Member `k` as a standalone `ScoreModel` (EMA weights by default), in eval mode."
