@@ -6,7 +6,8 @@ __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'vp_coefficients', 'TableCo
            'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
-import hashlib, json, math, time
+import hashlib, json, math, pickle, shutil, time
+from pathlib import Path
 import numpy as np
 import torch
 from joblib import Parallel, delayed, effective_n_jobs
@@ -99,18 +100,28 @@ class ForestVP:
         if np.isnan(X).any(): raise ValueError(f"`X` contains NaN in columns {sorted(set(np.nonzero(np.isnan(X))[1].tolist()))}; Forest-VP with random forests needs complete data")
         return X
 
-    def fit(self, X, cat_cols=(), int_cols=(), progress=False):
-        "Train one forest per noise level on the table `X` (categorical columns `cat_cols`, integer columns `int_cols`); `progress`: a bar over the levels."
+    def fit(self, X, cat_cols=(), int_cols=(), progress=False, level_dir=None):
+        "Train one forest per noise level on the table `X` (categorical columns `cat_cols`, integer columns `int_cols`); `progress`: a bar over the levels; `level_dir`: a folder keeping each fitted level, so that a fit stopped part-way resumes at the first level it lacks."
         X = self._check(X, cat_cols)
         self.coder = TableCoder(cat_cols, int_cols).fit(X)
         x1 = np.tile(self.coder.encode(X), (self.duplicate_K, 1))
         x0 = np.random.default_rng(self.seed).standard_normal(x1.shape)
         mean, std = vp_coefficients(self.times, self.beta_min, self.beta_max)
-        levels = tqdm(range(self.n_t), desc=f"Forest-VP ({self.model}, {self.n_estimators} trees)", unit="level", disable=not progress)
         inputs = lambda i: mean[i] * x1 + std[i] * x0 if self.model == "hist_forest" else (mean[i] * x1 + std[i] * x0).astype(np.float32)
-        self.forests = [self._regressor(i).fit(inputs(i), x0) for i in levels]
+        def fit_level(i):
+            started = time.time(); forest = self._regressor(i).fit(inputs(i), x0)
+            return forest, time.time() - started
+        if level_dir is not None: fit_level = _kept_levels(fit_level, level_dir, self._fit_spec(X, cat_cols, int_cols))
+        levels = tqdm(range(self.n_t), desc=f"Forest-VP ({self.model}, {self.n_estimators} trees)", unit="level", disable=not progress)
+        self.forests, self.level_seconds = map(list, zip(*(fit_level(i) for i in levels)))  # seconds: each level's own fit, wherever it ran
         self.K = self.n_estimators
         return self
+
+    def _fit_spec(self, X, cat_cols, int_cols):
+        "What decides the fitted forests: the table and every setting but `rule` and `n_jobs`."
+        return dict(table=hashlib.sha256(np.ascontiguousarray(X, float).tobytes()).hexdigest()[:16], cat_cols=sorted(int(j) for j in cat_cols),
+                    int_cols=sorted(int(j) for j in int_cols),
+                    **{k: getattr(self, k) for k in ("n_estimators", "n_t", "duplicate_K", "beta_min", "beta_max", "eps", "max_depth", "model", "seed")})
 
     def _regressor(self, level):
         if self.model == "hist_forest":
@@ -195,6 +206,21 @@ def _as_codes(col):
     "Integer codes of a categorical column of arbitrary labels."
     return np.unique(col, return_inverse=True)[1].astype(float)
 
+def _kept_levels(fit_level, level_dir, spec):
+    "`fit_level` with each level's (forest, seconds) pickled to `level_dir/level-XXX.pkl` and read back when there; `spec.json` refuses another fit's levels. Pickles: point it only at folders this code wrote."
+    from ensdiff.runs import write_bytes_atomic, write_json_atomic
+    level_dir = Path(level_dir); level_dir.mkdir(parents=True, exist_ok=True)
+    spec_path, spec = level_dir / "spec.json", json.loads(json.dumps(spec, default=int))
+    if spec_path.exists() and json.loads(spec_path.read_text()) != spec:
+        raise ValueError(f"`level_dir` ({level_dir}) keeps the levels of another fit (see its spec.json); pass an empty folder or this fit's own")
+    write_json_atomic(spec_path, spec)
+    def kept(i):
+        path = level_dir / f"level-{i:03d}.pkl"
+        if path.exists(): return pickle.loads(path.read_bytes())
+        fitted = fit_level(i); write_bytes_atomic(path, pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL))
+        return fitted
+    return kept
+
 # %% ../nbs/10_forest.ipynb #1f313344
 class MetricSpace:
     "Rows mapped for the tabular metrics: numeric columns min-max scaled on the training split, categoricals one-hot / 2."
@@ -276,7 +302,7 @@ def forest_table(name):
 
 def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", stratify=False, n_t=50, duplicate_K=100,
                 model="random_forest", coverage_rule="paper", cache=True, progress=False):
-    "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached. Returns (result, fitted model or None when read from the cache)."
+    "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached, and a stopped fit resumes at its first missing level. Returns (result, fitted model or None when read from the cache)."
     from ensdiff.data import split_indices
     from ensdiff.runs import write_json_atomic
     from ensdiff.train import cache_dir
@@ -289,9 +315,9 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
     path = cache_dir() / "forest" / f"split-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]}.json"
     if cache and path.exists(): return json.loads(path.read_text())["result"], None
     tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1] if stratify else None)
-    started = time.time()
-    forest = ForestVP(n_estimators=Ks[-1], n_t=n_t, duplicate_K=duplicate_K, model=model, seed=split).fit(X[tr], cat_cols, int_cols, progress=progress)
-    fit_seconds, space = time.time() - started, MetricSpace(X[tr], cat_cols=cat_cols)
+    levels = path.with_name(f"{path.stem}-levels") if cache else None  # a stopped fit resumes from here
+    forest = ForestVP(n_estimators=Ks[-1], n_t=n_t, duplicate_K=duplicate_K, model=model, seed=split).fit(X[tr], cat_cols, int_cols, progress=progress, level_dir=levels)
+    fit_seconds, space = sum(forest.level_seconds), MetricSpace(X[tr], cat_cols=cat_cols)
     k_cov, rows = coverage_k(X[te], X[tr], space, rule=coverage_rule), []
     settings = tqdm([(K, rule) for K in Ks for rule in TREE_RULES], desc=f"split {split}: rules x K", disable=not progress)
     for K, rule in settings:
@@ -302,7 +328,7 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
                          seconds=time.time() - started))
     result = dict(rows=rows, fit_seconds=fit_seconds, k_coverage=k_cov)
     if cache:
-        path.parent.mkdir(parents=True, exist_ok=True); write_json_atomic(path, dict(spec=spec, result=result))
+        write_json_atomic(path, dict(spec=spec, result=result)); shutil.rmtree(levels)
     return result, forest
 
 # %% ../nbs/10_forest.ipynb #bd0d23da
