@@ -49,7 +49,7 @@ class GaussianExpert:
 
 # %% ../nbs/40_fk_correctors.ipynb #a9f18789
 class GaussianMixture:
-    "Exact score model of the mixture $\sum_k \pi_k \mathcal N(\mu_k, c_k I)$ diffused by `sde`, with `log_prob(x, t)`."
+    "Exact score model of the mixture $\\sum_k \\pi_k \\mathcal N(\\mu_k, c_k I)$ diffused by `sde`, with `log_prob(x, t)`."
     def __init__(self,
         experts,      # `GaussianExpert`s
         weights=None):# mixture weights pi_k (default uniform), summing to 1
@@ -71,7 +71,7 @@ class GaussianMixture:
         return torch.logsumexp(self._joint(x, t), 0)
 
     def __call__(self, x, t):
-        "Score $\sum_k r_k(x, t)\, s_k(x, t)$."
+        "Score $\\sum_k r_k(x, t)\\, s_k(x, t)$."
         r = torch.softmax(self._joint(x, t), 0)
         return (append_dims(r, x.ndim + 1) * torch.stack([e(x, t) for e in self.experts])).sum(0)
 
