@@ -145,9 +145,11 @@ def parse_param(text):
     except (ValueError, SyntaxError): return key.strip(), value
 
 def notebook_parameters(nb):
-    "Names of the parameters that the notebook `nb` declares in its `parameters` cell."
-    import papermill as pm
-    return set(pm.inspect_notebook(str(nb)))
+    "Names that the `parameters` cell of the notebook `nb` assigns, read with `ast` (papermill's own reader drops a line with two `=`, comment included)."
+    cells = json.loads(Path(nb).read_text())["cells"]
+    source = next(("".join(c["source"]) for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), "")
+    assigned = [t for node in ast.parse(source).body for t in (node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)])]
+    return {t.id for t in assigned if isinstance(t, ast.Name)}
 
 def mark_failed(out, experiment, params, error):
     "Record a failed run in `out/results.json`, keeping what the notebook wrote."
