@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision',
            'main']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
-import argparse, ast, json, os, platform, signal, subprocess, sys, tempfile, threading, time
+import argparse, ast, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
 
@@ -165,6 +165,11 @@ class IPCKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _default_ip(self): return str(Path(tempfile.mkdtemp(prefix="ensdiff-kernel-")) / "ipc")  # not the notebook's folder
+
+    def cleanup_connection_file(self, _rmtree=shutil.rmtree, _dirname=os.path.dirname):  # bound here: `__del__` at interpreter exit calls it too
+        "Remove the connection file and the private socket folder (at shutdown, not at a restart)."
+        super().cleanup_connection_file()
+        _rmtree(_dirname(self.ip), ignore_errors=True)
 
 def _stopped_at(nb_path):
     "Where the executed notebook at `nb_path` stopped: the first cell papermill did not complete."
