@@ -148,7 +148,7 @@ def notebook_parameters(nb):
     "Names that the `parameters` cell of the notebook `nb` assigns, read with `ast` (papermill's own reader drops a line with two `=`, comment included)."
     cells = json.loads(Path(nb).read_text())["cells"]
     source = next(("".join(c["source"]) for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), "")
-    assigned = [t for node in ast.parse(source).body for t in (node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)])]
+    assigned = [t for node in ast.parse(source).body if isinstance(node, (ast.Assign, ast.AnnAssign)) for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
     return {t.id for t in assigned if isinstance(t, ast.Name)}
 
 def mark_failed(out, experiment, params, error):
