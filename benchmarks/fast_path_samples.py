@@ -14,8 +14,9 @@ import argparse, copy, platform, time
 import torch
 
 from ensdiff.ensemble import Ensemble
-from ensdiff.experiments import (classifier_features, fid_bootstrap, frechet_distance, image_data, image_setup, recipe,
-                                 register_features, sample_images, train_members)
+from ensdiff.experiments import (classifier_features, image_data, image_setup, recipe, register_features, sample_images,
+                                 train_members)
+from ensdiff.stats import PairedBootstrap, frechet_distance
 
 
 def main():
@@ -44,13 +45,14 @@ def main():
     fa, fb = classifier_features(a, features), classifier_features(b, features)
     label_change = float((fa.argmax(1) != fb.argmax(1)).double().mean()) if fa.shape[1] > 1 else float("nan")
     ref = data["test"][:max(args.n, 1000)]
-    fid = {k: fid_bootstrap(v, ref, features) for k, v in sets.items()}
+    boot = PairedBootstrap({k: classifier_features(v, features) for k, v in sets.items()}, classifier_features(ref, features))
     device = torch.cuda.get_device_name() if args.device.startswith("cuda") else f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
     print(f"device: {args.device} ({device}); torch {torch.__version__}; {setup['dataset']} main recipe, K = {args.K}, {args.n} samples, "
           f"{setup['sampler']}; sampling time float32 {seconds['float32']:.1f} s, {args.fast} {seconds[args.fast]:.1f} s\n")
     print(f"per-pixel |float32 - {args.fast}| (images in [-1, 1]): median {q[0]:.2e}, 90% {q[1]:.2e}, 99% {q[2]:.2e}, max {diff.max():.2e}")
     print(f"mean |difference| per sample: {(a - b).abs().flatten(1).mean(1).mean():.2e}; samples whose classifier feature argmax changes: {label_change:.3f}")
-    for k, v in fid.items(): print(f"FID[{features}] {k} vs held-out: {v['fid']:.2f} ± {v['se']:.2f}")
+    for k in sets: print(f"FID[{features}] {k} vs held-out: {boot.values['fid'][k]:.2f} ± {boot.se(k):.2f}")
+    print(f"FID[{features}] {args.fast} - float32 (paired): {boot.diff(args.fast, 'float32').text()}")
     print(f"FID[{features}] float32 vs {args.fast} (the two sample sets): {frechet_distance(fa.numpy(), fb.numpy()):.3f}")
 
 

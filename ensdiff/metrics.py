@@ -28,23 +28,24 @@ def _draw_bank(x0, start, n_draws, seed, t_min):
         zs.append(torch.randn(x0.shape, generator=g))
     return ts, zs
 
-def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="sigma2", t_min=1e-5, batch_size=256):
-    "DDSM loss of `model` on `data` with a fixed bank of draws: mean and standard error (and the paired difference with `other`)."
+def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="sigma2", t_min=1e-5, batch_size=256, per_sample=False):
+    "DDSM loss of `model` on `data` with a fixed bank of draws: mean and standard error (and the paired difference with `other`; with `per_sample`, each image's loss)."
     sde = VPSDE() if sde is None else sde
-    per_sample, per_sample_other = [], []
+    losses, losses_other = [], []
     with torch.no_grad():
         for start in range(0, len(data), batch_size):
             x0 = data[start:start + batch_size]
             ts, zs = _draw_bank(x0, start, n_draws, seed, t_min)
             dev = x0.device
             loss = lambda m: torch.stack([ddsm_loss(m, x0, t.to(dev), z.to(dev), sde, weighting) for t, z in zip(ts, zs)]).mean(0)
-            per_sample.append(loss(model).cpu())
-            if other is not None: per_sample_other.append(loss(other).cpu())
-    l = torch.cat(per_sample).double()
+            losses.append(loss(model).cpu())
+            if other is not None: losses_other.append(loss(other).cpu())
+    l = torch.cat(losses).double()
     out = dict(mean=l.mean().item(), se=(l.std() / math.sqrt(len(l))).item(), n=len(l), n_draws=n_draws)
     if other is not None:
-        d = l - torch.cat(per_sample_other).double()
+        d = l - torch.cat(losses_other).double()
         out.update(other_mean=(l - d).mean().item(), diff=d.mean().item(), diff_se=(d.std() / math.sqrt(len(d))).item())
+    if per_sample: out["per_sample"] = l
     return out
 
 # %% ../nbs/09_metrics.ipynb #5cd866aa
