@@ -490,7 +490,9 @@ class ImageExperiment:
 
     def diff(self, a, b, metric="fid"):
         "Row `a` minus row `b` (paired)."
-        return self.contrast({a: 1., b: -1.}, metric)
+        w = {a: 1.}
+        w[b] = w.get(b, 0.) - 1.
+        return self.contrast(w, metric)
 
     def vs_average(self, a, labels, metric="fid"):
         "Row `a` minus the average of the rows `labels`, e.g. an ensemble against its members' average (paired)."

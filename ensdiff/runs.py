@@ -276,8 +276,10 @@ def _claim_rows(name, results):
     rows = (results.get("metrics") or {}).get("claims")
     if isinstance(rows, list): return rows
     verdicts = ("holds", "does not hold", "not measurable at this scale")
-    return [dict(number="-", claim=k, verdict=v if v in verdicts else "-", evidence="" if v in verdicts else str(v), experiment=name)
-            for k, v in (results.get("summary") or {}).items()]
+    return [dict(id=f"{name}/{i}", number=i, claim=k, verdict=v if v in verdicts else "-", evidence="" if v in verdicts else str(v), experiment=name)
+            for i, (k, v) in enumerate((results.get("summary") or {}).items(), 1)]
+
+def _claim_id(r): return r.get("id") or f"{r['experiment']}/{r['number']}"
 
 def write_report(preset, names=None, runs_dir=None):
     "Write `REPORT.md` in the runs folder: each experiment's latest run at `preset` (status, wall time, figures) and every claim with its verdict."
@@ -298,9 +300,9 @@ def write_report(preset, names=None, runs_dir=None):
         lines.append(f"| {name} | {results.get('status', 'interrupted')} | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
         if results.get("status") == "complete": claims += _claim_rows(name, results)
-    lines += ["", "## Claims", "", "| # | claim | experiment | verdict | evidence |", "|---|---|---|---|---|"]
-    key = lambda r: (r["number"] if isinstance(r["number"], int) else 99)
-    lines += [f"| {r['number']} | {r['claim']} | {r['experiment']} | **{r['verdict']}** | {r['evidence']} |" for r in sorted(claims, key=key)]
+    lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours).", "",
+              "| claim | | verdict | evidence | paper |", "|---|---|---|---|---|"]
+    lines += [f"| {_claim_id(r)} | {r['claim']} | **{r['verdict']}** | {r['evidence']} | {r.get('source', '')} |" for r in claims]
     path = root / "REPORT.md"
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".REPORT.md.", suffix=".tmp")
     with os.fdopen(fd, "w") as f: f.write("\n".join(lines) + "\n")
@@ -333,10 +335,10 @@ def show_run(folder): # a run folder `runs/NAME/<timestamp>/`
     if isinstance(rows, dict) and rows:
         label = next((r.get("fid_label") for r in rows.values() if r.get("fid_label")), "FID")
         lines += ["", f"{'':40s} {label:>24s} {'KID':>18s} {'L_DDSM':>20s}"]
-        lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(r.get('kid'), r.get('kid_std'), 4):>18s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
+        lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(r.get('kid'), r.get('kid_se', r.get('kid_std')), 4):>18s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
                   for lab, r in rows.items()]
     claims = _claim_rows(name, results)
-    if claims: lines += ["", "claims:"] + [f"  [{c['number']}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
+    if claims: lines += ["", "claims:"] + [f"  [{_claim_id(c)}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
     if results.get("figures"): lines += ["", "figures:"] + [f"  {project_relative(folder / f)}" for f in results["figures"]]
     return "\n".join(lines)
 
