@@ -341,7 +341,9 @@ class Claims:
             verdicts = [getattr(stats, test)(c, margin) for c in cs]
         rule = f"95% interval {'below' if expect == '<' else 'above'} 0" if test == "directional" else \
                f"{test.replace('_', ' ')} within margin {margin * scale:.{digits}f}"
-        shown = "; ".join(c.text(digits, scale) for c in cs)
+        shown = "; ".join(c.text(digits, scale) for c in cs) if len(cs) <= 6 else \
+                f"{len(cs)} contrasts, estimates {min(c.estimate for c in cs) * scale:+.{digits}f} .. {max(c.estimate for c in cs) * scale:+.{digits}f}, " \
+                f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}"
         evidence = f"{what + ': ' if what else ''}{shown} ({rule})" + (f"; {note}" if note else "")
         self.add(number, claim, _combine(verdicts), evidence, source)
         self.rows[-1].update(test=test, expect=expect, margin=margin, contrasts=[c.to_dict() for c in cs])

@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'vp_coefficients', 'TableCoder', 'ForestVP', 'MetricSpace', 'w_test',
-           'prdc_coverage', 'coverage_k', 'coverage', 'efficiency', 'forest_table', 'sweep_split',
+           'prdc_coverage', 'coverage_k', 'coverage', 'efficiency', 'forest_table', 'sweep_split', 'split_values',
            'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
@@ -330,6 +330,13 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
     if cache:
         write_json_atomic(path, dict(spec=spec, result=result)); shutil.rmtree(levels)
     return result, forest
+
+# %% ../nbs/10_forest.ipynb #84bf2b94
+def split_values(rows, dataset, K, rule, metric):
+    "`metric` of `rule` with `K` trees on `dataset`, one value per split in split order, from the rows of `sweep_split` (with a 'dataset' key)."
+    vals = sorted((r["split"], r[metric]) for r in rows if r.get("dataset") == dataset and r["K"] == K and r["rule"] == rule)
+    if not vals: raise ValueError(f"no rows for dataset {dataset!r}, K = {K}, rule {rule!r}")
+    return np.array([v for _, v in vals], dtype=float)
 
 # %% ../nbs/10_forest.ipynb #bd0d23da
 def predicted_noise_std(model, n, seed=0):

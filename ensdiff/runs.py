@@ -318,13 +318,26 @@ def _pm(v, se, digits):
     if not isinstance(v, (int, float)): return ""
     return f"{v:.{digits}f}" + (f" ± {se:.{digits}f}" if isinstance(se, (int, float)) else "")
 
-def show_run(folder): # a run folder `runs/NAME/<timestamp>/`
+def _list_runs(folder, runs):
+    "The runs of one experiment's folder, oldest first: timestamp, status, preset, parameters."
+    lines = [f"{folder.name}: {len(runs)} run(s) in {project_relative(folder)} (show one with `ensdiff show {project_relative(folder)}/<timestamp>`)"]
+    for d, run, res in runs:
+        run, res = run or {}, res or {}
+        status = res.get("status") or run.get("status") or "interrupted"
+        params = run.get("params") or {}
+        lines.append(f"  {d.name}  {status:11s}  preset {run.get('preset') or (res.get('config') or {}).get('preset', '?')}" + (f"  {params}" if params else ""))
+    return "\n".join(lines)
+
+def show_run(folder): # a run folder `runs/NAME/<timestamp>/`, or an experiment's folder `runs/NAME/`
     "A run's record as text: experiment, status, preset, revision and wall time; its rows; its claims; its figures."
     folder = Path(folder)
     if not folder.is_dir(): raise FileNotFoundError(f"`{folder}` is not a folder; give a run folder such as runs/aggregators/<timestamp>")
     read = lambda name: json.loads((folder / name).read_text()) if (folder / name).exists() else None
     results, run = read("results.json"), read("run.json")
-    if results is None and run is None: raise FileNotFoundError(f"`{folder}` holds neither results.json nor run.json: not a run folder")
+    if results is None and run is None:
+        runs = experiment_runs(folder.name, folder.parent)
+        if any(r or res for _, r, res in runs): return _list_runs(folder, runs)
+        raise FileNotFoundError(f"`{folder}` holds neither results.json nor run.json: not a run folder")
     results, run = results or {}, run or {}
     name = results.get("experiment") or run.get("experiment") or folder.parent.name
     wall = run.get("wall_s") or (results.get("timings") or {}).get("wall_s")
@@ -337,6 +350,7 @@ def show_run(folder): # a run folder `runs/NAME/<timestamp>/`
         lines += ["", f"{'':40s} {label:>24s} {'KID':>18s} {'L_DDSM':>20s}"]
         lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(r.get('kid'), r.get('kid_se', r.get('kid_std')), 4):>18s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
                   for lab, r in rows.items()]
+    if results.get("error"): lines += ["", "error:", *[f"  {line}" for line in str(results["error"]).splitlines()]]
     claims = _claim_rows(name, results)
     if claims: lines += ["", "claims:"] + [f"  [{_claim_id(c)}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
     if results.get("figures"): lines += ["", "figures:"] + [f"  {project_relative(folder / f)}" for f in results["figures"]]
