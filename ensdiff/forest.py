@@ -13,7 +13,7 @@ import torch
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.preprocessing import MinMaxScaler
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .aggregate import RULES, aggregate, check_finite
 from .hist_forest import HistForest
