@@ -508,8 +508,8 @@ class ImageExperiment:
         return ("<" if c.hi < 0 else ">" if c.lo > 0 else "~"), c.estimate, c.se
 
     def unpaired(self, a, b, metric="fid"):
-        "Row `a` minus row `b` with the error they would have if drawn from independent noise (their own errors combined): what pairing saves."
-        ca, cb = self.contrast({a: 1.}, metric), self.contrast({b: 1.}, metric)
+        "Row `a` minus row `b` (or the average of the rows `b`) with the error they would have if drawn from independent noise (their own errors combined): what pairing saves."
+        ca, cb = self.contrast({a: 1.}, metric), self.contrast({x: 1. / len(b) for x in b} if isinstance(b, (list, tuple)) else {b: 1.}, metric)
         return Contrast.normal(ca.estimate - cb.estimate, math.hypot(ca.se, cb.se), "unpaired", ca.n)
 
     def contrast_table(self, pairs, metric="fid", digits=2):
@@ -517,8 +517,7 @@ class ImageExperiment:
         lines = [f"| {metric.upper()} contrast | estimate | paired SE | 95% interval | unpaired SE |", "|---|---|---|---|---|"]
         for name, (a, b) in pairs.items():
             c = self.vs_average(a, b, metric) if isinstance(b, (list, tuple)) else self.diff(a, b, metric)
-            u = self.unpaired(a, b, metric) if not isinstance(b, (list, tuple)) else \
-                Contrast.normal(c.estimate, math.hypot(self.contrast({a: 1.}, metric).se, self.contrast({x: 1. / len(b) for x in b}, metric).se))
+            u = self.unpaired(a, b, metric)
             lines.append(f"| {name} | {c.estimate:+.{digits}f} | {c.se:.{digits}f} | [{c.lo:+.{digits}f}, {c.hi:+.{digits}f}] | {u.se:.{digits}f} |")
         return "\n".join(lines)
 

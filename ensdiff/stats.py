@@ -130,7 +130,7 @@ class PairedBootstrap:
         if int(n_boot) != n_boot or n_boot < 2: raise ValueError(f"`n_boot` must be an integer >= 2, got {n_boot}")
         if bad := [m for m in metrics if m not in ("fid", "kid")]: raise ValueError(f"`metrics` must be 'fid' and/or 'kid', got {bad}")
         self.ref = _as_features(reference, "reference")
-        self.m, self.n_boot, self.method, self.seed, self.chunk, self.progress = len(self.ref), int(n_boot), method, seed, chunk, progress
+        self.m, self.n_boot, self.method, self.seed, self.chunk = len(self.ref), int(n_boot), method, seed, chunk
         self.n, self.labels, self.values, self.replicates = None, [], {m: {} for m in metrics}, {m: {} for m in metrics}
         rng = np.random.default_rng(seed)
         self._v = _resample_weights(self.m, self.n_boot, method, rng) if resample_reference else np.ones((self.n_boot, self.m))
