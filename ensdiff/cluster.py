@@ -128,5 +128,5 @@ def reproduce_on(executor, preset="smoke", only=None, params=None, runs_dir=None
     for job, result in zip(jobs, run_jobs(jobs, executor, parallel, echo=echo)):
         statuses[job.name] = "failed" if isinstance(result, Exception) else "complete"
     statuses = {n: statuses[n] for n in names}
-    echo(f"{summary(statuses, len(names))}; report: {project_relative(write_report(preset, names, runs_dir))}")
+    echo(f"{summary(statuses, len(names))}; report: {project_relative(write_report(preset, names, runs_dir, params))}")
     return statuses

@@ -440,6 +440,11 @@ class ImageExperiment:
         from ensdiff.metrics import ddsm_eval
         return ddsm_eval(model, self.held_out, n_draws=self.setup["ddsm_draws"], seed=self.seed, other=other, per_sample=True)
 
+    def ddsm_diff(self, model, other):
+        "L_DDSM of `model` minus that of `other` (models without rows, e.g. snapshots), paired over the held-out images: a `Contrast`."
+        d = self.ddsm(model, other=other)
+        return Contrast.normal(d["diff"], d["diff_se"], "paired over held-out images", len(self.held_out))
+
     def evaluate(self, label, model, key, ddsm=True, ddsm_other=None, **sample_kw):
         "Sample `model` (cached under `key`), then FID / KID and (when `ddsm`) L_DDSM: one row of a table, kept under `label`."
         samples = self.sample(model, key, desc=f"{self.name}: {label}", **sample_kw)

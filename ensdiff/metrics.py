@@ -49,10 +49,10 @@ def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="s
     return out
 
 # %% ../nbs/09_metrics.ipynb #5cd866aa
-def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.), seed=0, sde=None, reduce="mean", batch_size=256):
-    "Predictive diversity (Eq. 86) of `ensemble` over `data`, per time of `t_grid` and averaged."
+def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.), seed=0, sde=None, reduce="mean", batch_size=256, per_sample=False):
+    "Predictive diversity (Eq. 86) of `ensemble` over `data`, per time of `t_grid` and averaged (with `per_sample`, each image's average over the times: paired between ensembles on the same `seed`)."
     sde = VPSDE() if sde is None else sde
-    per_t = []
+    per_t, per_image = [], 0.
     with torch.no_grad():
         for t in t_grid:
             vals = []
@@ -63,7 +63,10 @@ def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 
                 xt = sde.perturb(x0, tt, torch.randn(x0.shape, generator=g).to(x0.device))
                 vals.append(predictive_diversity(ensemble.member_outputs(xt, tt), reduce).cpu())
             per_t.append(torch.cat(vals).mean().item())
-    return dict(t=list(map(float, t_grid)), diversity=per_t, mean=float(np.mean(per_t)))
+            per_image = per_image + torch.cat(vals).double() / len(t_grid)
+    out = dict(t=list(map(float, t_grid)), diversity=per_t, mean=float(np.mean(per_t)))
+    if per_sample: out["per_sample"] = per_image
+    return out
 
 # %% ../nbs/09_metrics.ipynb #570ec28b
 class ScoreNoise:

@@ -261,7 +261,7 @@ def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=Non
             statuses[name] = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
             echo(f"[{i}/{len(names)}] {name}: {statuses[name]}: {e}")
             if statuses[name] == "interrupted": break
-    report = write_report(preset, names, runs_dir)
+    report = write_report(preset, names, runs_dir, params)
     echo(f"{summary(statuses, len(names))}; report: {project_relative(report)}")
     return statuses
 
@@ -281,23 +281,27 @@ def _claim_rows(name, results):
 
 def _claim_id(r): return r.get("id") or f"{r['experiment']}/{r['number']}"
 
-def write_report(preset, names=None, runs_dir=None):
-    "Write `REPORT.md` in the runs folder: each experiment's latest run at `preset` (status, wall time, figures) and every claim with its verdict."
+def write_report(preset, names=None, runs_dir=None, params=None):
+    "Write `REPORT.md` in the runs folder: for each experiment its latest run made at `preset` with exactly its `params` (`{name: {param: value}}`; default none), with revision, status, wall time and figures, and every claim with its verdict."
     root = Path(runs_dir or os.environ.get("ENSDIFF_RUNS") or project_root() / "runs")
     root.mkdir(parents=True, exist_ok=True)
+    params = dict(params or {})
     lines = [f"# ensdiff reproduction report: preset `{preset}`", "",
              f"Written {datetime.now().isoformat(timespec='seconds')} at revision `{git_revision()}` on {platform.node()} "
-             f"({os.cpu_count()} CPUs, CUDA {'yes' if _cuda() else 'no'}).", "",
-             "| experiment | status | wall time | run | figures |", "|---|---|---|---|---|"]
+             f"({os.cpu_count()} CPUs, CUDA {'yes' if _cuda() else 'no'}). Each experiment's latest run at this preset and with the "
+             f"parameters below; runs made with other parameters are listed by `ensdiff show runs/NAME`.", "",
+             "| experiment | parameters | status | revision | wall time | run | figures |", "|---|---|---|---|---|---|---|"]
     claims = []
     for name in names or EXPERIMENTS:
-        runs = [(f, r, res) for f, r, res in experiment_runs(name, root) if (r or {}).get("preset", (res or {}).get("config", {}).get("preset")) == preset]
-        if not runs: lines.append(f"| {name} | not run | | | |"); continue
+        mine = params.get(name, {})
+        shown = ", ".join(f"{k}={v!r}" for k, v in mine.items()) or "defaults"
+        runs = [(f, r, res) for f, r, res in experiment_runs(name, root) if r and r.get("preset") == preset and r.get("params", {}) == mine]
+        if not runs: lines.append(f"| {name} | {shown} | not run | | | | |"); continue
         folder, run, results = runs[-1]
         results = results or {}
         wall = (run or {}).get("wall_s") or (results.get("timings") or {}).get("wall_s")  # the notebook's whole run, else its own count
         figs = ", ".join(f"[{Path(f).stem}]({folder.relative_to(root).as_posix()}/{f})" for f in results.get("figures", []))
-        lines.append(f"| {name} | {results.get('status', 'interrupted')} | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
+        lines.append(f"| {name} | {shown} | {results.get('status', 'interrupted')} | `{run.get('git', '?')}` | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
         if results.get("status") == "complete": claims += _claim_rows(name, results)
     lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours).", "",

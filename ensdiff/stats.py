@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'frechet_distance', 'kernel_distance', 'Contrast', 'PairedBootstrap', 'seed_calibration',
-           'directional', 'no_better', 'no_worse', 'equivalent', 'margins', 'margin']
+           'directional', 'no_better', 'no_worse', 'equivalent', 'differs', 'non_monotone', 'margins', 'margin']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -257,6 +257,23 @@ def equivalent(c, margin):
     "Verdict that A and B are equivalent within `margin`: True when the interval lies inside (-margin, margin), False when wholly outside, else None."
     lo, hi, m = *_interval(c), _margin_value(margin)
     return True if (-m < lo and hi < m) else (False if (lo > m or hi < -m) else None)
+
+# %% ../nbs/09a_stats.ipynb #213cab41
+def differs(contrasts, margin):
+    "Verdict that a curve moves: True when some contrast's 95% interval excludes 0, False when every interval lies inside (-`margin`, `margin`), else None."
+    if not contrasts: raise ValueError("`contrasts` is empty: a claim about no comparison has no verdict")
+    ivs, m = [_interval(c, "contrasts") for c in contrasts], _margin_value(margin)
+    if any(lo > 0 or hi < 0 for lo, hi in ivs): return True
+    return False if all(-m < lo and hi < m for lo, hi in ivs) else None
+
+def non_monotone(steps, total):
+    "Verdict that a curve goes both ways: True when one of `steps` (successive differences) lies above 0 and another below, False when `total` (end minus start) excludes 0 and no step lies against it, else None."
+    if not steps: raise ValueError("`steps` is empty: a curve needs at least two points")
+    ivs = [_interval(c, "steps") for c in steps]
+    up, down = any(lo > 0 for lo, _ in ivs), any(hi < 0 for _, hi in ivs)
+    if up and down: return True
+    lo, hi = _interval(total, "total")
+    return False if (lo > 0 and not down) or (hi < 0 and not up) else None
 
 # %% ../nbs/09a_stats.ipynb #fa574434
 def margins():

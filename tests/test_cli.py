@@ -27,6 +27,9 @@ def test_run_smoke_writes_complete_results(tmp_path):
     assert {"git", "environment", "timings", "metrics"} <= set(results)
     main = results["metrics"]["table"][0]
     assert abs(main["sampled"] - main["predicted_em"]) < 4 * main["sampled_se"]
+    claims = results["metrics"]["claims"]
+    assert [c["id"] for c in claims] == [f"theory-poe/{n}" for n in range(1, len(claims) + 1)]  # one stable id per claim
+    assert claims[0]["verdict"] == "holds" and not any("nan" in c["evidence"] for c in claims)  # exact Gaussians: the PoE is missed at any preset
     assert {"theory-poe.ipynb", "poe_curves.png", "variance_path.png"} <= {p.name for p in out.iterdir()}
 
 
@@ -103,7 +106,7 @@ def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
     second = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
     assert second.returncode == 0 and "already complete" in second.stdout
     report = (runs / "REPORT.md").read_text()
-    assert "| theory-poe | complete |" in report and "| theory-poe/1 | tiny | **holds** | 1 < 2 |" in report
+    assert "| theory-poe | defaults | complete |" in report and "| theory-poe/1 | tiny | **holds** | 1 < 2 |" in report
 
 
 def test_reproduce_smoke_image_experiment(tmp_path, monkeypatch):
