@@ -238,7 +238,11 @@ class MetricSpace:
 def w_test(generated, test, space):
     "Exact 1-Wasserstein distance with the L1 cost between generated and test rows (POT `emd2`)."
     import ot
+    for name, X in (("generated", generated), ("test", test)):
+        if len(X) == 0: raise ValueError(f"`{name}` is empty: W_test needs at least one row")
     A, B = space(generated), space(test)
+    for name, X in (("generated", A), ("test", B)):
+        if not np.isfinite(X).all(): raise ValueError(f"`{name}` contains {int((~np.isfinite(X)).sum())} NaN or infinite cells: W_test would be meaningless")
     return float(ot.emd2(np.full(len(A), 1 / len(A)), np.full(len(B), 1 / len(B)), ot.dist(A, B, metric="cityblock")))
 
 def _kth_neighbour_distance(X, k):

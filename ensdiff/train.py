@@ -86,6 +86,22 @@ def _rng_tensor(state):
     "An RNG state saved by `_rng_bytes` (or, in older checkpoints, as a uint8 tensor) as the tensor `torch.set_rng_state` takes."
     return state if isinstance(state, torch.Tensor) else torch.frombuffer(bytearray(state), dtype=torch.uint8)
 
+# %% ../nbs/05_train.ipynb #2172956d
+def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint_every, snapshot_every):
+    "Refuse, by name, the training settings and data that would train silently wrong (NaN members, negative rates, a crash at step one)."
+    whole = lambda v: isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+    for name, v in (("batch_size", batch_size), ("checkpoint_every", checkpoint_every)):
+        if not whole(v) or v < 1: raise ValueError(f"`{name}` must be a positive whole number, got {v!r}")
+    if snapshot_every is not None and (not whole(snapshot_every) or snapshot_every < 1): raise ValueError(f"`snapshot_every` must be None or a positive whole number, got {snapshot_every!r}")
+    if not whole(warmup) or warmup < 0: raise ValueError(f"`warmup` must be a non-negative whole number of steps, got {warmup!r}")
+    if not lr > 0: raise ValueError(f"`lr` must be positive, got {lr!r}")
+    if grad_clip is not None and not grad_clip > 0: raise ValueError(f"`grad_clip` must be None or positive, got {grad_clip!r}")
+    if not 0 <= ema_decay < 1: raise ValueError(f"`ema_decay` must lie in [0, 1), got {ema_decay!r}")
+    for k, d in enumerate(data):
+        if not torch.is_tensor(d) or not d.is_floating_point(): raise ValueError(f"`data` must be floating-point tensors in [-1, 1], got {type(d).__name__} {getattr(d, 'dtype', '')} for member {k}")
+        if len(d) == 0: raise ValueError(f"`data` of member {k} is empty: a member needs at least one training image")
+        if not torch.isfinite(d).all(): raise ValueError(f"`data` of member {k} contains {int((~torch.isfinite(d)).sum())} NaN or infinite values")
+
 # %% ../nbs/05_train.ipynb #b4573f40
 def _strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
@@ -134,6 +150,8 @@ class Trainer:
         if self.K < 1 or len(set(self.seeds)) != self.K: raise ValueError(f"`seeds` must be distinct and non-empty, got {seeds}")
         self.data = list(data) if isinstance(data, (list, tuple)) else [data] * self.K
         if len(self.data) != self.K: raise ValueError(f"`data` holds {len(self.data)} datasets for {self.K} members")
+        _check_recipe(self.data, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip, ema_decay=ema_decay,
+                      checkpoint_every=checkpoint_every, snapshot_every=snapshot_every)
         self.net_config, self.device, self.backend, self.amp = dict(net_config), torch.device(device), backend, amp
         self.recipe = dict(objective=objective, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip,
                            ema_decay=ema_decay, optimizer=optimizer, weight_decay=weight_decay, t_min=t_min, lr_cycle=lr_cycle)
@@ -223,6 +241,7 @@ class Trainer:
     # --- loop, checkpoints ---
     def train(self, steps, progress=True, log_every=100):
         "Train until `steps` steps have been taken (resumed runs continue from their step); checkpoint along the way."
+        if int(steps) != steps or steps < 0: raise ValueError(f"`steps` must be a non-negative whole number of steps, got {steps!r}")
         bar = tqdm(total=steps, initial=self.step, disable=not progress, desc=f"training {self.K} member(s)")
         while self.step < steps:
             losses = self.train_step()
