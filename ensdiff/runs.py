@@ -166,6 +166,10 @@ class IPCKernelManager(AsyncKernelManager):
     @default("ip")
     def _default_ip(self): return str(Path(tempfile.mkdtemp(prefix="ensdiff-kernel-")) / "ipc")  # not the notebook's folder
 
+    async def _async_interrupt_kernel(self):
+        "Interrupt the kernel, except as the first step of a shutdown: jupyter_client sends SIGINT before asking the kernel to stop, and an idle kernel then logs 'KeyboardInterrupt caught in kernel' on the user's terminal."
+        if not self.shutting_down: await super()._async_interrupt_kernel()
+
     def cleanup_connection_file(self, _rmtree=shutil.rmtree, _dirname=os.path.dirname):  # bound here: `__del__` at interpreter exit calls it too
         "Remove the connection file and the private socket folder (at shutdown, not at a restart)."
         super().cleanup_connection_file()
