@@ -90,13 +90,16 @@ def _check_image_size(image_size, levels, name):
                                              f"this network takes sides that are multiples of {factor}")
     return factor
 
-def check_images(x, factor, net="the network"):
-    "Raise `ValueError` unless `x` is a floating-point batch `(B, C, H, W)` whose sides are multiples of `factor`."
+def check_images(x, factor, net="the network", size=None):
+    "Raise `ValueError` unless `x` is a floating-point batch `(B, C, H, W)` whose sides are multiples of `factor` (and equal `size` when given)."
     if not x.is_floating_point(): raise ValueError(f"`x` must be a floating-point tensor, got {x.dtype}")
     if x.ndim != 4: raise ValueError(f"`x` must have shape (B, C, H, W), got {tuple(x.shape)}")
     if x.shape[-1] % factor or x.shape[-2] % factor:
         raise ValueError(f"`x` has sides {x.shape[-2]}x{x.shape[-1]}; {net} halves its input {factor.bit_length() - 1} times, "
                          f"so the sides must be multiples of {factor}")
+    if size is not None and (x.shape[-1] != size or x.shape[-2] != size):
+        raise ValueError(f"`x` has sides {x.shape[-2]}x{x.shape[-1]}, but this {net} was built for image_size={size} "
+                         f"(its attention resolutions and training assume it): resize the images or build the net for their size")
 
 class DDPMpp(nn.Module):
     "DDPM++ continuous U-Net of score_sde (NCSN++ family, BigGAN res blocks, no FIR); predicts the noise."
@@ -111,7 +114,7 @@ class DDPMpp(nn.Module):
         init_scale=1e-10,       # variance scale lambda of the residual-output layers (Appendix G); 0 gives zeros
         skip_rescale=True):     # divide residual sums by sqrt(2)
         super().__init__()
-        self.factor = _check_image_size(image_size, len(ch_mult), "ch_mult")
+        self.factor, self.image_size = _check_image_size(image_size, len(ch_mult), "ch_mult"), image_size
         self.nf, self.attn_resolutions = nf, tuple(attn_resolutions)
         temb_dim = 4 * nf
         self.temb = nn.Sequential(_init(nn.Linear(nf, temb_dim)), nn.SiLU(), _init(nn.Linear(temb_dim, temb_dim)))
@@ -144,7 +147,7 @@ class DDPMpp(nn.Module):
 
     def forward(self, x, labels):
         "Predicted noise for images `x` `(B, C, H, W)` at time labels `(B,)` (score_sde: 999 t)."
-        check_images(x, self.factor, type(self).__name__)
+        check_images(x, self.factor, type(self).__name__, self.image_size)
         temb = self.temb(sinusoidal_embedding(labels, self.nf))
         hs = [self.conv_in(x)]
         for m in self.down:
@@ -224,7 +227,7 @@ class ADM(nn.Module):
         resblock_updown=True,       # up/down-sample inside res blocks
         init_scale=0.):             # variance scale lambda of the zero-initialised layers; 0 is exact zero (reference)
         super().__init__()
-        self.factor = _check_image_size(image_size, len(channel_mult), "channel_mult")
+        self.factor, self.image_size = _check_image_size(image_size, len(channel_mult), "channel_mult"), image_size
         self.model_channels = model_channels
         temb_dim = 4 * model_channels
         attention_ds = {image_size // r for r in attention_resolutions}
@@ -266,7 +269,7 @@ class ADM(nn.Module):
 
     def forward(self, x, labels):
         "Predicted noise for images `x` at discrete-step labels `(B,)` (fractional steps allowed)."
-        check_images(x, self.factor, type(self).__name__)
+        check_images(x, self.factor, type(self).__name__, self.image_size)
         emb = self.temb(sinusoidal_embedding(labels, self.model_channels, flip=True))
         hs = [self.conv_in(x)]
         for layers in self.down: hs.append(self._run(layers, hs[-1], emb))
