@@ -12,6 +12,23 @@ from .aggregate import RULES, aggregate, check_finite, draw_members, select_memb
 from .nets import BatchedMembers
 from .sde import PREDICTIONS, VPSDE, as_time, check_batch, from_score, to_score
 
+# %% ../nbs/07_ensemble.ipynb #f8faaec9
+def _same_process(a, b, ts=(0.01, 0.3, 0.7, 1.)):
+    "Whether forward processes `a` and `b` have one type and the same marginals at the times `ts`."
+    if type(a) is not type(b): return False
+    t = torch.tensor(ts, dtype=torch.float64)
+    return all(torch.allclose(u.double(), v.double(), rtol=1e-6, atol=1e-9) for u, v in zip(a.marginal(t), b.marginal(t)))
+
+def _common_process(members, process=None):
+    "The forward process all `members` (those that name one, like `ScoreModel`) and `process` share; refuses a mix by name. Default `VPSDE()`."
+    named = [(f"member {k}", m.process) for k, m in enumerate(members) if getattr(m, "process", None) is not None]
+    if process is not None: named.insert(0, ("`process`", process))
+    for who, p in named[1:]:
+        if not _same_process(named[0][1], p):
+            raise ValueError(f"{named[0][0]} runs under {named[0][1]!r} but {who} under {p!r}: scores of different forward processes "
+                             "cannot be combined under one sampler (wrap them in the same process, e.g. an adapter to VP time)")
+    return named[0][1] if named else VPSDE()
+
 # %% ../nbs/07_ensemble.ipynb #1d87d2fc
 def _on_cuda(members):
     "True when every member is an nn.Module whose parameters live on a CUDA device."
@@ -44,7 +61,7 @@ class Ensemble:
         if backend == "auto" and (fast or len(self.members) < 2 or rule in SELECTION_RULES or not _on_cuda(self.members)): backend = "loop"
         if space not in PREDICTIONS: raise ValueError(f"`space` must be one of {PREDICTIONS}, got {space!r}")
         self.rule, self.backend, self.space, self.fast = rule, backend, space, fast
-        self.process = process if process is not None else VPSDE()
+        self.process = _common_process(self.members, process)
         self.generator = generator if generator is not None else torch.Generator().manual_seed(0)
         self.batched = self._batched() if backend in ("vmap", "auto") else None
         self.experts, self.last_member_outputs, self.timings = None, None, None
@@ -97,7 +114,11 @@ class Ensemble:
         if self.batched is not None: return self.batched(x, t)
         return self._looped(x, t)
 
-    def _looped(self, x, t): return torch.stack([self.evaluate_member(k, x, t) for k in range(len(self))])
+    def _looped(self, x, t):
+        outputs = [self.evaluate_member(k, x, t) for k in range(len(self))]
+        if bad := [k for k, o in enumerate(outputs) if o.shape != x.shape]:
+            raise ValueError(f"member {bad[0]} returns shape {tuple(outputs[bad[0]].shape)} for `x` of shape {tuple(x.shape)}: every member must model data of the input's shape")
+        return torch.stack(outputs)
 
     def _choose_backend(self, x, t):
         "`backend='auto'`: time one call of each backend on this batch (after a warm-up call) and keep the faster."
@@ -124,6 +145,7 @@ class Ensemble:
         if not torch.is_tensor(x) or not x.is_floating_point(): raise ValueError(f"`x` must be a floating-point tensor, got {getattr(x, 'dtype', type(x))}")
         t = as_time(t, self.process.T)
         check_batch(x, t)
+        if not torch.isfinite(x).all(): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values (the input, before any member ran)")
         return t
 
     def __call__(self, x, t):
