@@ -41,6 +41,7 @@ def euler_maruyama(model,           # score model `model(x, t)`
                    progress=False): # tqdm bar
     "Euler–Maruyama predictor on the reverse SDE (score_sde); the last step returns the mean."
     _check_steps(steps, eps, sde.T)
+    if int(noise_draws) != noise_draws or noise_draws < 1: raise ValueError(f"`noise_draws` must be a positive whole number, got {noise_draws!r}")
     x, (B, *shape) = x_T, x_T.shape
     ts, h = torch.linspace(sde.T, eps, steps, device=x.device, dtype=x.dtype), (sde.T - eps) / (steps - 1)
     for i in tqdm(range(steps), disable=not progress, desc="euler_maruyama"):
@@ -71,6 +72,7 @@ def ddim(model,           # score model `model(x, t)`
          callback=None,   # called after each step with a dict
          progress=False): # tqdm bar
     "DDIM sampler with `eta` on a discrete DDPM schedule."
+    if not 0 <= eta <= 1: raise ValueError(f"`eta` must lie in [0, 1] (0: deterministic DDIM, 1: DDPM-like), got {eta!r}")
     x, B = x_T, x_T.shape[0]
     taus = ddim_timesteps(schedule.n, steps)
     ab = schedule.alphas_cumprod.to(x.device)
@@ -103,6 +105,7 @@ def pf_ode(model,           # score model `model(x, t)`
            atol=1e-5,       # absolute tolerance
            callback=None):  # called after each evaluation with a dict
     "Probability-flow ODE from `T` to `eps` with scipy's `solve_ivp`; returns the final state and the number of score evaluations."
+    if not 0 < eps < sde.T: raise ValueError(f"`eps` must lie in (0, T={sde.T:g}), got {eps}")
     shape, device, dtype, nfe = x_T.shape, x_T.device, x_T.dtype, 0
     def rhs(t, y):
         nonlocal nfe
@@ -143,6 +146,8 @@ def langevin(model, sde, x, t, h, snr=0.16, n=1, generator=None):
 def pc_sampler(model, sde, x_T, steps=1000, eps=1e-3, snr=0.16, n_corrector=1, generator=None, callback=None, progress=False):
     "score_sde's predictor (Euler–Maruyama)–corrector (Langevin) sampler; the last step returns the mean."
     _check_steps(steps, eps, sde.T)
+    if int(n_corrector) != n_corrector or n_corrector < 0: raise ValueError(f"`n_corrector` must be a non-negative whole number, got {n_corrector!r}")
+    if not snr > 0: raise ValueError(f"`snr` must be positive, got {snr!r}")
     x, B = x_T, x_T.shape[0]
     ts, h = torch.linspace(sde.T, eps, steps, device=x.device, dtype=x.dtype), (sde.T - eps) / (steps - 1)
     for i in tqdm(range(steps), disable=not progress, desc="pc_sampler"):
