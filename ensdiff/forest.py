@@ -89,12 +89,13 @@ class ForestVP:
         self.K, self.forests, self.selected = n_estimators, None, None
 
     def _check(self, X, cat_cols):
-        X = np.asarray(X)
+        X, self.labels = np.asarray(X), {}
         if X.ndim != 2: raise ValueError(f"`X` must be a 2-D table, got shape {X.shape}")
         if len(X) < 2: raise ValueError(f"`X` must have at least 2 rows, got {len(X)}")
         if X.dtype.kind not in "biuf":
             bad = [j for j in range(X.shape[1]) if j not in cat_cols and not _numeric(X[:, j])]
             if bad: raise ValueError(f"columns {bad} are not numeric; declare them in `cat_cols` or convert them")
+            self.labels = {j: np.unique(X[:, j]) for j in cat_cols}  # the user's labels, given back by `sample`
             X = np.stack([_as_codes(X[:, j]) if j in cat_cols else X[:, j].astype(float) for j in range(X.shape[1])], 1)
         X = X.astype(float)
         if np.isnan(X).any(): raise ValueError(f"`X` contains NaN in columns {sorted(set(np.nonzero(np.isnan(X))[1].tolist()))}; Forest-VP with random forests needs complete data")
@@ -196,7 +197,14 @@ class ForestVP:
         _, std = vp_coefficients(self.eps, self.beta_min, self.beta_max)
         x = x - std * self.noise_prediction(x, 0, rng)  # Tweedie step at eps: x + sigma^2 score
         check_finite(x[None])
-        return self.coder.decode(x)
+        return self._with_labels(self.coder.decode(x))
+
+    def _with_labels(self, X):
+        "Decoded rows with the categorical columns in the user's own labels (an object table) when the training table had them."
+        if not getattr(self, "labels", None): return X
+        out = X.astype(object)
+        for j, labels in self.labels.items(): out[:, j] = labels[X[:, j].astype(int)]
+        return out
 
 def _numeric(col):
     try: col.astype(float); return True
