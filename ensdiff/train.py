@@ -2,8 +2,8 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'Trainer', 'ModelStore',
-           'seed_lock', 'load_member', 'load_images', 'cache_dir', 'default_store']
+           'training_loss', 'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'data_digest', 'Trainer',
+           'ModelStore', 'seed_lock', 'load_member', 'load_images', 'cache_dir', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, hashlib, json, math, os, tempfile, time
@@ -102,6 +102,13 @@ def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint
         if len(d) == 0: raise ValueError(f"`data` of member {k} is empty: a member needs at least one training image")
         if not torch.isfinite(d).all(): raise ValueError(f"`data` of member {k} contains {int((~torch.isfinite(d)).sum())} NaN or infinite values")
 
+def data_digest(x):
+    "A short fingerprint of a tensor's shape, dtype and values (sha256): a checkpoint remembers the data it was trained on."
+    a = x.detach().cpu().contiguous()
+    h = hashlib.sha256(f"{tuple(a.shape)} {a.dtype}".encode())
+    h.update(a.numpy().tobytes() if a.dtype != torch.bfloat16 else a.float().numpy().tobytes())
+    return h.hexdigest()[:16]
+
 # %% ../nbs/05_train.ipynb #b4573f40
 def _strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
@@ -152,6 +159,7 @@ class Trainer:
         if len(self.data) != self.K: raise ValueError(f"`data` holds {len(self.data)} datasets for {self.K} members")
         _check_recipe(self.data, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip, ema_decay=ema_decay,
                       checkpoint_every=checkpoint_every, snapshot_every=snapshot_every)
+        self.data_digests = [data_digest(d) for d in self.data]
         self.net_config, self.device, self.backend, self.amp = dict(net_config), torch.device(device), backend, amp
         self.recipe = dict(objective=objective, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip,
                            ema_decay=ema_decay, optimizer=optimizer, weight_decay=weight_decay, t_min=t_min, lr_cycle=lr_cycle)
@@ -178,8 +186,8 @@ class Trainer:
     def checkpoint_path(self): return self.out_dir / "checkpoint.pt"
 
     def config(self):
-        "Everything that defines the run (except its length): the network, the recipe and the seeds."
-        return dict(net=self.net_config, recipe=self.recipe, seeds=self.seeds)
+        "Everything that defines the run (except its length): the network, the recipe, the seeds and the fingerprints of the members' data."
+        return dict(net=self.net_config, recipe=self.recipe, seeds=self.seeds, data=self.data_digests)
 
     # --- one step ---
     def _member_loss(self, params, buffers, x0, t, noise):
@@ -270,6 +278,10 @@ class Trainer:
         diff = sorted(k for k in ("net", "seeds") if theirs[k] != self.config()[k]) + \
                sorted(f"recipe.{k}" for k in RECIPE_KEYS if theirs["recipe"].get(k) != self.recipe[k])
         if diff: raise ValueError(f"the checkpoint in {self.out_dir} was made with another config; differing: {diff}")
+        if theirs.get("data", self.data_digests) != self.data_digests:  # checkpoints written before fingerprints carry none
+            changed = [k for k, (a, b) in enumerate(zip(theirs["data"], self.data_digests)) if a != b]
+            raise ValueError(f"the checkpoint in {self.out_dir} was trained on other data (member(s) {changed}: fingerprint {theirs['data'][changed[0]]} "
+                             f"there, {self.data_digests[changed[0]]} now); resume with the same `data`, or start in another `out_dir`")
         with torch.no_grad():
             for store, saved in ((self.params, ckpt["params"]), (self.buffers, ckpt["buffers"]), (self.ema, ckpt["ema"])):
                 for k, v in saved.items(): store[k].copy_(v)
