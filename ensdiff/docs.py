@@ -32,6 +32,19 @@ def _anchor_headings(md):
     "Give `show_doc` headings the ids nbdev links to (`### VPSDE.beta` -> `#vpsde.beta`)."
     return _heading.sub(lambda m: f"{m.group(1)} {m.group(2)} {{ #{m.group(2).lower()} }}", md)
 
+_display = re.compile(r"^[ \t]*\$\$([^$]+)\$\$[ \t]*$", re.M)
+
+def _display_math(md):
+    "Each display equation `$$...$$` that starts a line as a block of its own: arithmatex reads `$$` only at the start of a block, so one that touches the text around it would show its dollars."
+    return _display.sub(lambda m: f"\n\n$$\n{m.group(1).strip()}\n$$\n\n", md)
+
+_math = re.compile(r"(\$[^$]+\$)")
+
+def _table_cell(text):
+    "`text` safe inside a Markdown table cell: `|` escaped in prose, and written `\\Vert` / `\\vert` inside `$...$` (an escaped pipe would still end the cell there)."
+    return "".join(part.replace("\\|", "\\Vert ").replace("|", "\\vert ") if _math.fullmatch(part) else part.replace("|", "\\|")
+                   for part in _math.split(text))
+
 def _front_matter(source):
     "Title and description from a raw YAML front-matter cell."
     import yaml
@@ -74,8 +87,8 @@ def notebook_markdown(nb_path, images_dir, doc_url=""):
         source = "".join(cell["source"])
         if cell["cell_type"] == "raw" and source.strip().startswith("---"):
             title, description = _front_matter(source)
-            parts.append(f"# {title}\n\n<p class=\"description\">{description}</p>" if description else f"# {title}")
-        elif cell["cell_type"] == "markdown": parts.append(source)
+            parts.append(f"# {title}\n\n{description}\n{{: .description }}" if description else f"# {title}")
+        elif cell["cell_type"] == "markdown": parts.append(_display_math(source))
         elif cell["cell_type"] == "code":
             keys, code = _directives(source)
             if keys.get("include") == "false" or "hide" in keys: continue
@@ -124,7 +137,7 @@ def api_index():
             url = d["syms"][module_name].get(f"{module_name}.{name}", ("",))[0]
             doc = (inspect.getdoc(obj) or "").strip().split("\n")[0] if callable(obj) or inspect.isclass(obj) else f"`{type(obj).__name__}`"
             sig = (_signature(obj) if callable(obj) else "").replace("|", "\\|")
-            cell, summary = (f"[`{name}`]({url})" if url else f"`{name}`"), doc.replace("|", "\\|")
+            cell, summary = (f"[`{name}`]({url})" if url else f"`{name}`"), _table_cell(doc)
             lines.append(f"| {cell} | `{sig}` | {summary} |" if sig else f"| {cell} | | {summary} |")
         lines.append("")
     return "\n".join(lines)
