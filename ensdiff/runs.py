@@ -305,7 +305,7 @@ def write_report(preset, names=None, runs_dir=None, params=None):
         results = results or {}
         wall = (run or {}).get("wall_s") or (results.get("timings") or {}).get("wall_s")  # the notebook's whole run, else its own count
         figs = ", ".join(f"[{Path(f).stem}]({folder.relative_to(root).as_posix()}/{f})" for f in results.get("figures", []))
-        lines.append(f"| {name} | {shown} | {results.get('status', 'interrupted')} | `{run.get('git', '?')}` | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
+        lines.append(f"| {name} | {shown} | {results.get('status', 'interrupted')} | `{str(run.get('git', '?'))[:12]}` | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
         if results.get("status") == "complete": claims += _claim_rows(name, results)
     lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours).", "",
