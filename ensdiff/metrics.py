@@ -62,8 +62,9 @@ def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 
                 tt = torch.full((len(x0),), float(t), device=x0.device)
                 xt = sde.perturb(x0, tt, torch.randn(x0.shape, generator=g).to(x0.device))
                 vals.append(predictive_diversity(ensemble.member_outputs(xt, tt), reduce).cpu())
-            per_t.append(torch.cat(vals).mean().item())
-            per_image = per_image + torch.cat(vals).double() / len(t_grid)
+            vals = torch.cat(vals)
+            per_t.append(vals.mean().item())
+            if per_sample: per_image = per_image + vals.double() / len(t_grid)
     out = dict(t=list(map(float, t_grid)), diversity=per_t, mean=float(np.mean(per_t)))
     if per_sample: out["per_sample"] = per_image
     return out

@@ -97,7 +97,10 @@ def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint
     if not lr > 0: raise ValueError(f"`lr` must be positive, got {lr!r}")
     if grad_clip is not None and not grad_clip > 0: raise ValueError(f"`grad_clip` must be None or positive, got {grad_clip!r}")
     if not 0 <= ema_decay < 1: raise ValueError(f"`ema_decay` must lie in [0, 1), got {ema_decay!r}")
+    seen = set()
     for k, d in enumerate(data):
+        if id(d) in seen: continue  # K members often share one tensor: check it once
+        seen.add(id(d))
         if not torch.is_tensor(d) or not d.is_floating_point(): raise ValueError(f"`data` must be floating-point tensors in [-1, 1], got {type(d).__name__} {getattr(d, 'dtype', '')} for member {k}")
         if len(d) == 0: raise ValueError(f"`data` of member {k} is empty: a member needs at least one training image")
         if not torch.isfinite(d).all(): raise ValueError(f"`data` of member {k} contains {int((~torch.isfinite(d)).sum())} NaN or infinite values")
@@ -159,7 +162,8 @@ class Trainer:
         if len(self.data) != self.K: raise ValueError(f"`data` holds {len(self.data)} datasets for {self.K} members")
         _check_recipe(self.data, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip, ema_decay=ema_decay,
                       checkpoint_every=checkpoint_every, snapshot_every=snapshot_every)
-        self.data_digests = [data_digest(d) for d in self.data]
+        digests = {id(d): data_digest(d) for d in {id(d): d for d in self.data}.values()}  # a shared tensor is hashed once
+        self.data_digests = [digests[id(d)] for d in self.data]
         self.net_config, self.device, self.backend, self.amp = dict(net_config), torch.device(device), backend, amp
         self.recipe = dict(objective=objective, batch_size=batch_size, lr=lr, warmup=warmup, grad_clip=grad_clip,
                            ema_decay=ema_decay, optimizer=optimizer, weight_decay=weight_decay, t_min=t_min, lr_cycle=lr_cycle)
