@@ -19,13 +19,22 @@ GEOMETRIC_EPS = 1e-6
 
 def _is_torch(x): return torch.is_tensor(x)
 
+def _as_float(o):
+    "A tensor stays a tensor, anything else becomes a numpy array; integer or boolean values become floating point."
+    if _is_torch(o): return o if o.is_floating_point() else o.to(torch.get_default_dtype())
+    o = np.asarray(o)
+    return o if np.issubdtype(o.dtype, np.floating) else o.astype(np.float64)
+
 def _stack(outputs):
-    "Member outputs as one array `(K, B, *shape)`, checking that the members' shapes agree."
+    "Member outputs as one floating-point array `(K, B, *shape)`, checking that the members' shapes agree."
     if isinstance(outputs, (list, tuple)):
         if not outputs: raise ValueError("`outputs` holds no members")
+        outputs = [_as_float(o) for o in outputs]
+        if len({_is_torch(o) for o in outputs}) > 1: raise ValueError("`outputs` mixes torch tensors and other arrays: give one kind")
         for k, o in enumerate(outputs):
             if o.shape != outputs[0].shape: raise ValueError(f"member {k} has output shape {tuple(o.shape)}, member 0 has {tuple(outputs[0].shape)}")
         return torch.stack(list(outputs)) if _is_torch(outputs[0]) else np.stack(outputs)
+    outputs = _as_float(outputs)
     if outputs.ndim < 2: raise ValueError(f"`outputs` must have shape (K, B, *shape), got {tuple(outputs.shape)}")
     if outputs.shape[0] < 1: raise ValueError("`outputs` holds no members")
     return outputs
@@ -61,6 +70,7 @@ def aggregate(outputs,     # member outputs `(K, B, *shape)`, or a list of K arr
     "Combine K member outputs coordinate-wise with `rule` (torch tensors or numpy arrays)."
     if rule not in RULES: raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {list(RULES)}")
     o = _stack(outputs)
+    if o.shape[1] == 0: raise ValueError("`outputs` holds an empty batch (B = 0): there is nothing to aggregate")
     if check: check_finite(o)
     if rule == "mean": return o.mean(0)
     if rule == "sum": return o.sum(0)

@@ -103,6 +103,8 @@ def _divergence(model, sde, x, t, probe):
 def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=False, levels=256, exact_divergence=False, seed=0):
     "Per-sample NLL in bits/dim of `x0` under the probability-flow ODE of `model` (Appendix B.2), and the evaluations used."
     sde = VPSDE() if sde is None else sde
+    if not torch.is_tensor(x0) or not x0.is_floating_point() or x0.ndim < 2 or len(x0) == 0:
+        raise ValueError(f"`x0` must be a floating-point tensor (B, *shape) with B >= 1, got {getattr(x0, 'dtype', type(x0).__name__)} of shape {tuple(getattr(x0, 'shape', ()))}")
     g = torch.Generator().manual_seed(seed)
     x0 = x0.double() if x0.dtype == torch.float64 else x0.float()
     if dequantize:  # pixel value p in 0..levels-1, stored as p / (levels-1) * 2 - 1, becomes (p + u) / levels * 2 - 1

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
-from .sde import VPSDE, as_time, check_batch, to_score
+from .sde import VPSDE, _vmapped, as_time, check_batch, to_score
 
 # %% ../nbs/03_nets.ipynb #d2090aa7
 def variance_scaling_(tensor, scale=1.):
@@ -327,6 +327,10 @@ class ScoreModel(nn.Module):
     def forward(self, x, t):
         "The score at `x` `(B, *shape)` and times `t` `(B,)`."
         if not x.is_floating_point(): raise ValueError(f"`x` must be a floating-point tensor, got {x.dtype}")
+        weight = next(self.net.parameters(), None)
+        if weight is not None and weight.dtype != x.dtype:
+            raise ValueError(f"`x` is {x.dtype} but the network's weights are {weight.dtype}: pass `x.to({weight.dtype})`, or convert the model with `.to({x.dtype})`")
+        if not _vmapped(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
         t = as_time(t, self.process.T); check_batch(x, t)
         mean_coeff, std = self.process.marginal(t)
         return to_score(self.net(x, self.time_label(t)), self.prediction, x, mean_coeff.to(x.dtype), std.to(x.dtype))

@@ -32,9 +32,11 @@ def ddsm_loss(score_model, # any score model `model(x, t)`, ensembles included
               reduce="mean"):     # 'mean' or 'sum' over coordinates
     "Per-sample DDSM loss $\\lambda(t)\\,\\|s(x_t, t) + z/\\sigma_t\\|^2$ (Eq. 4/15), shape `(B,)`."
     sde = VPSDE() if sde is None else sde
+    if not x0.is_floating_point(): raise ValueError(f"`x0` must be a floating-point tensor (data scaled to [-1, 1]), got {x0.dtype}")
     t = as_time(t, sde.T); check_batch(x0, t, "x0")
     if noise.shape != x0.shape: raise ValueError(f"`noise` has shape {tuple(noise.shape)}, expected {tuple(x0.shape)} like `x0`")
     mean_coeff, std = sde.marginal(t)
+    if bool((std == 0).any()): raise ValueError(f"`t` must be > 0: at t = {t[std == 0][0].item():g} sigma_t = 0 and z / sigma_t is infinite (sample t from [eps, T])")
     xt = append_dims(mean_coeff, x0.ndim) * x0 + append_dims(std, x0.ndim) * noise
     err = score_model(xt, t) + noise / append_dims(std, x0.ndim)
     return loss_weight(weighting, t, sde, std) * _reduce(err**2, reduce)
