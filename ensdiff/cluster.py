@@ -9,7 +9,7 @@ import os, sys, time
 from pathlib import Path
 import torch
 from .experiments import image_setup, recipe, train_members
-from .runs import EXPERIMENTS, RunFailed, _matching, experiment_notebook, git_revision, project_relative, run_dir, run_experiment, summary, write_report
+from .runs import EXPERIMENTS, RunFailed, _matching, check_plan, git_revision, project_relative, run_dir, run_experiment, summary, write_report
 from .train import ModelStore, cache_dir, default_store
 
 # %% ../nbs/15_cluster.ipynb #6c5f7f44
@@ -117,7 +117,7 @@ def train_all_members(plan, executor, store=None, parallel=None, echo=print):
 def reproduce_on(executor, preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, parallel=None, echo=print):
     "Run every experiment (or `only` those) at `preset` as jobs of `executor`, skipping completed runs; write `REPORT.md`. Returns the statuses."
     names, params, revision = list(only or EXPERIMENTS), dict(params or {}), git_revision()
-    for n in names: experiment_notebook(n, nbs_dir)  # unknown names fail before anything is submitted
+    check_plan(names, params, nbs_dir)  # before anything is submitted
     statuses, jobs = {}, []
     for name in names:
         folder, status = _matching(name, preset, params.get(name, {}), revision, runs_dir)

@@ -3,12 +3,12 @@
 # %% auto #0
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision', 'write_bytes_atomic', 'write_json_atomic',
            'environment', 'save_results', 'project_root', 'project_relative', 'run_dir', 'notebooks_dir',
-           'experiment_notebook', 'RunFailed', 'parse_param', 'notebook_parameters', 'mark_failed', 'IPCKernelManager',
-           'mark_interrupted', 'run_experiment', 'experiment_runs', 'reproduce', 'summary', 'write_report', 'show_run',
-           'main']
+           'experiment_notebook', 'RunFailed', 'parse_param', 'notebook_parameters', 'parameter_kinds',
+           'check_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted', 'run_experiment',
+           'experiment_runs', 'check_plan', 'reproduce', 'summary', 'write_report', 'show_run', 'main']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
-import argparse, ast, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
+import argparse, ast, errno, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
 
@@ -144,12 +144,54 @@ def parse_param(text):
     try: return key.strip(), ast.literal_eval(value)
     except (ValueError, SyntaxError): return key.strip(), value
 
-def notebook_parameters(nb):
-    "Names that the `parameters` cell of the notebook `nb` assigns, read with `ast` (papermill's own reader drops a line with two `=`, comment included)."
+def _parameter_nodes(nb):
+    "The assignments of the `parameters` cell of the notebook `nb`: `(name, annotation or None, value node)`."
     cells = json.loads(Path(nb).read_text())["cells"]
     source = next(("".join(c["source"]) for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), "")
-    assigned = [t for node in ast.parse(source).body if isinstance(node, (ast.Assign, ast.AnnAssign)) for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
-    return {t.id for t in assigned if isinstance(t, ast.Name)}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign): yield from ((t.id, None, node.value) for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name): yield node.target.id, node.annotation, node.value
+
+def notebook_parameters(nb):
+    "Names that the `parameters` cell of the notebook `nb` assigns, read with `ast` (papermill's own reader drops a line with two `=`, comment included)."
+    return {name for name, _, _ in _parameter_nodes(nb)}
+
+_KINDS = {"int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an int"), "float": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"),
+          "str": (lambda v: isinstance(v, str), "a string"), "bool": (lambda v: isinstance(v, bool), "True or False"),
+          "list": (lambda v: isinstance(v, (list, tuple)), "a list"), "tuple": (lambda v: isinstance(v, (list, tuple)), "a list")}
+
+def _kind(node):
+    "A check and its description for a parameter's annotation: a name of `_KINDS` or `list[...]` (papermill's reader takes no `X | None`)."
+    if isinstance(node, ast.Subscript):
+        (outer, d_outer), (inner, d_inner) = _kind(node.value), _kind(node.slice)
+        return (lambda v: outer(v) and all(inner(x) for x in v)), f"{d_outer} of {d_inner.removeprefix('a ').removeprefix('an ')}s"
+    if not isinstance(node, ast.Name) or node.id not in _KINDS: raise ValueError(f"unsupported parameter annotation {ast.unparse(node)!r}; use one of {sorted(_KINDS)} or list[...]")
+    return _KINDS[node.id]
+
+def parameter_kinds(nb):
+    "For each parameter of the notebook `nb`: a check of a value's type and its description, from the annotation (`n: int = None` also takes None), else from the default."
+    kinds = {}
+    for name, annotation, value in _parameter_nodes(nb):
+        try: default = ast.literal_eval(value)
+        except ValueError: default = ...  # an expression: no type to read from it
+        if annotation is not None:
+            check, description = _kind(annotation)
+            kinds[name] = (check, description) if default is not None else ((lambda v, c=check: v is None or c(v)), f"{description} or None")
+            continue
+        kind = {bool: "bool", int: "int", float: "float", str: "str", list: "list", tuple: "list"}.get(type(default))
+        if kind: kinds[name] = _KINDS[kind]
+    return kinds
+
+def check_parameters(name, params, nbs_dir=None):
+    "Raise `ValueError` naming the parameter unless each of `params` is one experiment `name` takes, of the type its parameters cell states."
+    nb = experiment_notebook(name, nbs_dir)
+    known = notebook_parameters(nb) - {"preset", "out_dir"}
+    unknown = set(params) - known
+    if unknown: raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {name!r}; it takes {sorted(known)}")
+    kinds = parameter_kinds(nb)
+    for key, value in params.items():
+        if key in kinds and not kinds[key][0](value):
+            raise ValueError(f"parameter `{key}` of {name!r} must be {kinds[key][1]}, got {value!r} ({type(value).__name__})")
 
 def mark_failed(out, experiment, params, error):
     "Record a failed run in `out/results.json`, keeping what the notebook wrote."
@@ -202,8 +244,7 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
     "Execute the notebook of experiment `name` with papermill into a new run folder (or `out_dir`, to resume); return the folder."
     import papermill as pm
     nb, params = experiment_notebook(name, nbs_dir), dict(params or {})
-    unknown = set(params) - (notebook_parameters(nb) - {"preset", "out_dir"})
-    if unknown: raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {name!r}; it takes {sorted(notebook_parameters(nb) - {'preset', 'out_dir'})}")
+    check_parameters(name, params, nbs_dir)
     out = run_dir(name, out_dir=out_dir, runs_dir=runs_dir)
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}  # papermill would pass a tuple as a string
     write_json_atomic(out / "run.json", dict(experiment=name, preset=preset, params=params, git=git_revision(),
@@ -219,8 +260,9 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
         mark_interrupted(out, name, params, executed)
         raise RunFailed(f"{name} was interrupted after {time.time() - start:.0f} s; `ensdiff reproduce` resumes it; see {project_relative(out)}") from e
     except BaseException as e:
-        mark_failed(out, name, params, f"{type(e).__name__}: {e}")
-        raise RunFailed(f"{name} failed after {time.time() - start:.0f} s; see {project_relative(out)}") from e
+        reason = f"{e.ename}: {e.evalue}" if hasattr(e, "ename") else f"{type(e).__name__}: {e}"  # papermill's error: the cell's exception
+        mark_failed(out, name, params, reason)
+        raise RunFailed(f"{name} failed after {time.time() - start:.0f} s: {reason}; see {project_relative(out)}") from e
     finally:
         if previous is not None: signal.signal(signal.SIGTERM, previous)
     results = out / "results.json"
@@ -246,11 +288,18 @@ def _matching(name, preset, params, revision, runs_dir):
             return folder, (results or {}).get("status", "interrupted")
     return None, None
 
+def check_plan(names, params, nbs_dir=None):
+    "Before anything runs: raise `ValueError` for an unknown experiment, parameters of one not in `names`, or a bad parameter."
+    for n in names: experiment_notebook(n, nbs_dir)
+    stray = sorted(set(params) - set(names))
+    if stray: raise ValueError(f"parameters given for {stray}, which {'is' if len(stray) == 1 else 'are'} not among the experiments to run: {', '.join(names)}")
+    for n in names: check_parameters(n, params.get(n, {}), nbs_dir)
+
 def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print):
     "Run every experiment (or `only` those) at `preset`, skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
-    names = list(only or EXPERIMENTS)
-    for n in names: experiment_notebook(n, nbs_dir)  # unknown names fail before anything runs
-    params, revision, statuses = dict(params or {}), git_revision(), {}
+    names, params = list(only or EXPERIMENTS), dict(params or {})
+    check_plan(names, params, nbs_dir)
+    revision, statuses = git_revision(), {}
     for i, name in enumerate(names, 1):
         mine = {k: v for k, v in params.get(name, {}).items()}
         folder, status = _matching(name, preset, mine, revision, runs_dir)
@@ -464,3 +513,6 @@ def main(argv=None):
     try: return args.func(args) or 0
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr); return 2
+    except OSError as e:  # an unwritable runs folder, $ENSDIFF_RUNS or $ENSDIFF_CACHE
+        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS): raise
+        print(f"error: cannot write {e.filename}: {e.strerror}; give a folder you can write (--runs-dir, $ENSDIFF_RUNS, $ENSDIFF_CACHE)", file=sys.stderr); return 2

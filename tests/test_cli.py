@@ -46,6 +46,7 @@ def test_same_seed_same_numbers(tmp_path):
 def test_failed_run_is_recorded_as_failed(tmp_path):
     res = run("run", "theory-poe", "--runs-dir", str(tmp_path), "-q", "-p", "alphas=(0.25, -4.0)", tmp_path=tmp_path)
     assert res.returncode == 1 and "FAILED" in res.stderr
+    assert "ValueError: " in res.stderr and "positive" in res.stderr, res.stderr  # the reason is on the terminal, not only in results.json
     (out,) = (tmp_path / "theory-poe").iterdir()
     results = json.loads((out / "results.json").read_text())
     assert results["status"] == "failed" and "positive" in results["error"]
@@ -86,6 +87,7 @@ def test_sigterm_marks_the_run_interrupted(tmp_path):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "interrupted" in err
+    assert "Traceback" not in err and "Socket operation" not in err, err  # one clear message, no zmq traceback
     (out,) = (tmp_path / "runs" / "theory-poe").iterdir()
     results = json.loads((out / "results.json").read_text())
     assert results["status"] == "interrupted"
