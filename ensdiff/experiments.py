@@ -21,7 +21,7 @@ from .samplers import ddim, euler_maruyama
 from .sde import DDPMSchedule, VPSDE, generators
 from . import stats
 from .stats import Contrast, PairedBootstrap, frechet_distance, kernel_distance
-from .train import ModelStore, build_score_model, cache_dir, default_store, load_checkpoint, save_atomic, step_seed
+from .train import ModelStore, build_score_model, cache_dir, default_store, load_cached, load_checkpoint, save_atomic, step_seed
 
 # %% ../nbs/11_experiments.ipynb #41b98c63
 _DIGITS_NET = dict(kind="DDPMpp", image_size=8, channels=1, nf=16, ch_mult=[1, 2], num_res_blocks=2, attn_resolutions=[4])
@@ -202,7 +202,8 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     if trajectory and not hasattr(model, "members"): raise ValueError("`trajectory='mean_prediction'` needs an Ensemble as `model`")
     if n < 1 or batch_size < 1: raise ValueError(f"`n` and `batch_size` must be positive, got {n} and {batch_size}")
     path = _sample_path(key, n, shape, sampler, seed, trajectory) if key is not None else None
-    done = load_checkpoint(path)["samples"] if path is not None and path.exists() else torch.empty(0, *shape)
+    cached = load_cached(path)
+    done = cached["samples"] if cached is not None else torch.empty(0, *shape)
     bar = tqdm(total=n, initial=len(done), disable=not progress, desc=desc, unit="img")
     while len(done) < n:
         batch = _sample_batch(model, len(done), min(batch_size, n - len(done)), tuple(shape), sampler, seed, trajectory, device)
@@ -260,7 +261,7 @@ def cached_features(images, feature_extractor):
     images = images.detach().float().cpu().contiguous()
     key = hashlib.sha256(images.numpy().tobytes() + _extractor_digest(feature_extractor).encode() + str(tuple(images.shape)).encode()).hexdigest()[:24]
     path = cache_dir() / "features" / f"{key}.pt"
-    if path.exists(): return load_checkpoint(path)["features"]
+    if (cached := load_cached(path)) is not None: return cached["features"]
     feats = image_features(images, feature_extractor)
     save_atomic(dict(features=feats, extractor=feature_extractor), path)
     return feats

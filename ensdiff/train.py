@@ -2,11 +2,12 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'batch_indices', 'save_atomic', 'load_checkpoint', 'data_digest', 'Trainer',
-           'ModelStore', 'seed_lock', 'load_member', 'load_images', 'cache_dir', 'default_store']
+           'training_loss', 'step_seed', 'batch_indices', 'DamagedFile', 'digest_path', 'file_digest', 'save_atomic',
+           'load_checkpoint', 'load_cached', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock', 'load_member',
+           'load_images', 'cache_dir', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
-import copy, hashlib, json, math, os, tempfile, time
+import copy, hashlib, json, math, os, tempfile, time, warnings
 from pathlib import Path
 try: import fcntl  # POSIX file locks for the model store
 except ImportError: fcntl = None
@@ -62,20 +63,54 @@ def batch_indices(seed, step, batch_size, n):
     return idx
 
 # %% ../nbs/05_train.ipynb #66a66bb2
-def save_atomic(obj, path):
-    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+class DamagedFile(ValueError):
+    "A checkpoint, member or cache file whose bytes do not match the SHA-256 recorded when it was written, or that cannot be read."
+
+def digest_path(path):
+    "Where the SHA-256 of the file `path` written by `save_atomic` is kept: `path.sha256` beside it."
+    path = Path(path); return path.with_name(path.name + ".sha256")
+
+def file_digest(path, chunk=1 << 20):
+    "The SHA-256 of the bytes of the file `path` (hex), read in chunks."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk): h.update(block)
+    return h.hexdigest()
+
+def _write_synced(path, write):
+    "Call `write(f)` on a temporary file beside `path`, fsync, and return the temporary file's path."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
+            write(f); f.flush(); os.fsync(f.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
+    return tmp
+
+def save_atomic(obj, path):
+    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_synced(path, lambda f: torch.save(obj, f))
+    try: tmp_digest = _write_synced(digest_path(path), lambda f: f.write(file_digest(tmp).encode()))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+    os.replace(tmp, path); os.replace(tmp_digest, digest_path(path))  # a kill between the two leaves a mismatch: refused, never trusted
 
 def load_checkpoint(path):
-    "A checkpoint written by this module (`weights_only=True`)."
-    return torch.load(path, map_location="cpu", weights_only=True)
+    "A file written by `save_atomic` (`weights_only=True`); `DamagedFile` when its bytes do not match its SHA-256 or it cannot be read."
+    path, recorded = Path(path), digest_path(path)
+    if recorded.exists() and file_digest(path) != recorded.read_text().strip():
+        raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({recorded.name})")
+    try: return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError: raise
+    except Exception as e: raise DamagedFile(f"{path} cannot be read: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+
+def load_cached(path):
+    "A cache file written by `save_atomic`, or None when it is missing or damaged (warned by name: the caller computes it again)."
+    if path is None or not Path(path).exists(): return None
+    try: return load_checkpoint(path)
+    except DamagedFile as e:
+        warnings.warn(f"{e}; computing it again", stacklevel=2); return None
 
 def _rng_bytes():
     "The CPU and CUDA RNG states as `bytes`: a checkpoint's tensors are then weights and optimiser state of one dtype, which `torch.save`'s check against one storage viewed as two dtypes cannot refuse (it once did, in CI, for the FFHQ preset)."
@@ -149,7 +184,7 @@ class Trainer:
         amp=False,           # bfloat16 autocast on CUDA
         checkpoint_every=1000, # steps between checkpoints
         snapshot_every=None, # steps between kept EMA snapshots (training-length experiments)
-        resume=True):        # continue from `out_dir/checkpoint.pt` when it exists
+        resume=True):        # continue from `out_dir/checkpoint.pt` (or, when it is damaged, the one before it)
         if backend not in ("loop", "vmap"): raise ValueError(f"`backend` must be 'loop' or 'vmap', got {backend!r}")
         if amp and backend == "vmap":  # found on an H100: bfloat16 activations reach float32 conv weights inside vmap
             raise ValueError("`amp=True` needs backend='loop': torch.func.vmap does not apply autocast to convolutions")
@@ -184,7 +219,8 @@ class Trainer:
         self.step, self.losses = 0, []
         if self.out_dir is not None:
             for torn in self.out_dir.glob(".checkpoint.pt.*.tmp"): torn.unlink()  # writes that a kill interrupted
-            if resume and self.checkpoint_path.exists(): self._restore(load_checkpoint(self.checkpoint_path))
+            ckpt = self._last_good_checkpoint() if resume else None
+            if ckpt is not None: self._restore(ckpt)
 
     @property
     def checkpoint_path(self): return self.out_dir / "checkpoint.pt"
@@ -271,7 +307,23 @@ class Trainer:
                     optimizer=self.opt.state_dict(), step=self.step, config=json.dumps(self.config()),
                     rng=_rng_bytes(), losses=json.dumps(self.losses))
 
-    def save_checkpoint(self): save_atomic(self.state(), self.checkpoint_path)
+    @property
+    def previous_checkpoint_path(self): return self.out_dir / "checkpoint.prev.pt"
+
+    def save_checkpoint(self):
+        "Write `checkpoint.pt`, keeping the one before it as `checkpoint.prev.pt` (the fallback when the newest is damaged)."
+        if self.checkpoint_path.exists():
+            for old, new in ((self.checkpoint_path, self.previous_checkpoint_path), (digest_path(self.checkpoint_path), digest_path(self.previous_checkpoint_path))):
+                if old.exists(): os.replace(old, new)
+        save_atomic(self.state(), self.checkpoint_path)
+
+    def _last_good_checkpoint(self):
+        "The newest readable checkpoint: `checkpoint.pt`, else `checkpoint.prev.pt`, else None (the start), warning by name about each damaged one."
+        for path, fallback in ((self.checkpoint_path, "the previous checkpoint"), (self.previous_checkpoint_path, "the start")):
+            if not path.exists(): continue
+            try: return load_checkpoint(path)
+            except DamagedFile as e: warnings.warn(f"{e}; resuming from {fallback} instead", stacklevel=3)
+        return None
 
     def save_snapshot(self):
         "Keep the EMA weights of the current step in `out_dir/snapshots/step_<n>.pt`."
@@ -372,7 +424,9 @@ def seed_lock(folder, seed, block=True):
 # %% ../nbs/05_train.ipynb #54099ae6
 def load_member(path):
     "A member file of the model store (weights and the config that made them) as a `ScoreModel` in eval mode."
-    ckpt = load_checkpoint(path)
+    try: ckpt = load_checkpoint(path)
+    except DamagedFile as e:
+        raise DamagedFile(f"{e}. Delete it (`rm {path}*`) and run again: the model store then retrains this member") from e
     config = json.loads(ckpt["config"])
     model = build_score_model(config["net"], config["train"].get("objective", "vp"))
     return _strict_load(model, ckpt["state"], f"member file {path}").eval()
