@@ -6,7 +6,7 @@ __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'KEPT_RESULTS', 'vp_coeffic
            'split_values', 'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
-import hashlib, importlib, json, math, pickle, shutil, time
+import hashlib, importlib, io, json, math, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -214,8 +214,54 @@ def _as_codes(col):
     "Integer codes of a categorical column of arbitrary labels."
     return np.unique(col, return_inverse=True)[1].astype(float)
 
+def _level_arrays(forest, seconds):
+    "A fitted level as plain arrays and one JSON record `(arrays, meta)`: reading them back runs no code (no pickle)."
+    if isinstance(forest, HistForest):
+        params = dict(n_estimators=forest.n_estimators, max_depth=forest.max_depth, n_bins=forest.n_bins, bootstrap=forest.bootstrap, n_jobs=forest.n_jobs, seed=forest.seed)
+        return dict(feature=forest.feature, threshold=forest.threshold, value=forest.value), dict(kind="hist_forest", params=params, seconds=seconds,
+                                                                                                  n_features=int(forest.n_features), n_outputs=int(forest.n_outputs))
+    if isinstance(forest, RandomForestRegressor):  # each tree's node table and leaf values, as sklearn's own Tree state holds them
+        states = [est.tree_.__getstate__() for est in forest.estimators_]
+        arrays = {f"{part}_{k}": s[part] for k, s in enumerate(states) for part in ("nodes", "values")}
+        return arrays, dict(kind="random_forest", seconds=seconds, max_depth=forest.max_depth, depths=[s["max_depth"] for s in states],
+                            n_features=int(forest.n_features_in_), n_outputs=int(forest.n_outputs_))
+    return dict(model=np.frombuffer(forest.get_booster().save_raw("json"), np.uint8)), dict(kind="xgboost", seconds=seconds)
+
+def _level_from_arrays(arrays, meta):
+    "The fitted level `_level_arrays` wrote, and its fit's seconds."
+    if meta["kind"] == "hist_forest":
+        forest = HistForest(**meta["params"])
+        forest.feature, forest.threshold, forest.value = arrays["feature"], arrays["threshold"], arrays["value"]
+        forest.n_features, forest.n_outputs = meta["n_features"], meta["n_outputs"]
+        return forest, meta["seconds"]
+    if meta["kind"] == "random_forest":
+        from sklearn.tree import DecisionTreeRegressor
+        from sklearn.tree._tree import Tree
+        forest, F, d = RandomForestRegressor(max_depth=meta["max_depth"]), meta["n_features"], meta["n_outputs"]
+        forest.estimators_, forest.n_features_in_, forest.n_outputs_ = [], F, d
+        for k, depth in enumerate(meta["depths"]):
+            tree = Tree(F, np.ones(d, dtype=np.intp), d)
+            tree.__setstate__(dict(max_depth=depth, node_count=len(arrays[f"nodes_{k}"]), nodes=arrays[f"nodes_{k}"], values=arrays[f"values_{k}"]))
+            est = DecisionTreeRegressor(max_depth=meta["max_depth"])
+            est.tree_, est.n_features_in_, est.n_outputs_, est.max_features_ = tree, F, d, F
+            forest.estimators_.append(est)
+        return forest, meta["seconds"]
+    import xgboost as xgb
+    forest = xgb.XGBRegressor(); forest.load_model(bytearray(arrays["model"].tobytes()))
+    return forest, meta["seconds"]
+
+def _read_level(path):
+    "A level file of `_kept_levels` (`np.load` with `allow_pickle=False`), or None with a warning when it cannot be read."
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files if k != "meta"}
+            return _level_from_arrays(arrays, json.loads(str(z["meta"])))
+    except Exception as e:
+        warnings.warn(f"{path} cannot be read ({type(e).__name__}: {e}); fitting that level again", stacklevel=3)
+        return None
+
 def _kept_levels(fit_level, level_dir, spec):
-    "`fit_level` with each level's (forest, seconds) pickled to `level_dir/level-XXX.pkl` and read back when there; `spec.json` refuses another fit's levels. Pickles: point it only at folders this code wrote."
+    "`fit_level` with each level's (forest, seconds) kept as arrays in `level_dir/level-XXX.npz` and read back when there; `spec.json` refuses another fit's levels."
     from ensdiff.runs import write_bytes_atomic, write_json_atomic
     level_dir = Path(level_dir); level_dir.mkdir(parents=True, exist_ok=True)
     spec_path, spec = level_dir / "spec.json", json.loads(json.dumps(spec, default=int))
@@ -223,9 +269,12 @@ def _kept_levels(fit_level, level_dir, spec):
         raise ValueError(f"`level_dir` ({level_dir}) keeps the levels of another fit (see its spec.json); pass an empty folder or this fit's own")
     write_json_atomic(spec_path, spec)
     def kept(i):
-        path = level_dir / f"level-{i:03d}.pkl"
-        if path.exists(): return pickle.loads(path.read_bytes())
-        fitted = fit_level(i); write_bytes_atomic(path, pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL))
+        path = level_dir / f"level-{i:03d}.npz"
+        if path.exists() and (read := _read_level(path)) is not None: return read
+        fitted = fit_level(i)
+        arrays, meta = _level_arrays(*fitted)
+        buffer = io.BytesIO(); np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
+        write_bytes_atomic(path, buffer.getvalue())
         return fitted
     return kept
 
