@@ -1,0 +1,156 @@
+"""What ensdiff promises when it is given bad input or meets a fault: read this file as that list.
+
+Each row of `REFUSALS` is a call that must fail with a `ValueError` (or a subclass) whose message names the argument and
+what was expected; each test below it is a fault the library survives. The notebooks test the same cases beside the
+code; the runs' fault cases that need a kernel (SIGTERM, resume after a kill, SIGKILL while writing a checkpoint, two
+processes on one store key) are in `tests/test_cli.py`, `nbs/05_train.ipynb` and `nbs/90_runs.ipynb`.
+"""
+import io
+import json
+import math
+import warnings
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from ensdiff.aggregate import aggregate
+from ensdiff.ensemble import Ensemble
+from ensdiff.forest import ForestVP, w_test, MetricSpace
+from ensdiff.metrics import fid_kid, nll_bpd
+from ensdiff.nets import ADM, DDPMpp, MLP, ScoreModel
+from ensdiff.runs import main
+from ensdiff.samplers import ddim, euler_maruyama, pc_sampler, pf_ode
+from ensdiff.sde import DDPMSchedule, VPSDE
+from ensdiff.theory import ddsm_loss, gaussian_score
+from ensdiff.train import DamagedFile, ModelStore, Trainer, load_checkpoint, load_member, save_atomic
+
+TOY = torch.randn(256, 2, generator=torch.Generator().manual_seed(0))
+MLP_NET = dict(kind="MLP", dim=2, hidden=32, layers=2)
+X2, T2 = torch.zeros(2, 2), torch.full((2,), 0.5)
+IMG_NET = DDPMpp.small(image_size=8, ch_mult=(1, 2), num_res_blocks=1, nf=16)
+ONE = gaussian_score(1.)
+XS = torch.zeros(3, 2)
+
+
+def _nan(shape): return torch.full(shape, float("nan"))
+
+
+REFUSALS = [
+    # training (issue 23 item 5): refused when the trainer is built, by name
+    (lambda: Trainer(MLP_NET, torch.cat([TOY, _nan((1, 2))])), "`data` of member 0 contains 2 NaN or infinite values"),
+    (lambda: Trainer(MLP_NET, TOY, warmup=-5), "`warmup` must be a non-negative whole number"),
+    (lambda: Trainer(MLP_NET, TOY, checkpoint_every=0), "`checkpoint_every` must be a positive whole number"),
+    (lambda: Trainer(MLP_NET, TOY[:0]), "`data` of member 0 is empty"),
+    (lambda: Trainer(MLP_NET, TOY, batch_size=0), "`batch_size` must be a positive whole number"),
+    (lambda: Trainer(MLP_NET, TOY).train(-3, progress=False), "`steps` must be a non-negative"),
+    (lambda: Trainer(MLP_NET, TOY, ema_decay=1.5), "`ema_decay` must lie in [0, 1)"),
+    # metrics (item 6)
+    (lambda: fid_kid(torch.zeros(2, 1, 8, 8), torch.zeros(20, 1, 8, 8)), "`samples` holds 2 images; FID and KID need at least FID_MIN_IMAGES = 10"),
+    (lambda: nll_bpd(ONE, torch.zeros(0, 2)), "`x0` must be a floating-point tensor (B, *shape) with B >= 1"),
+    (lambda: aggregate(torch.zeros(3, 0, 2), "geometric"), "`outputs` holds an empty batch (B = 0)"),
+    (lambda: ddsm_loss(ONE, torch.zeros(2, 2, dtype=torch.long), T2, X2), "`x0` must be a floating-point tensor"),
+    (lambda: ddsm_loss(ONE, X2, torch.tensor([0., 0.5]), X2), "`t` must be > 0"),
+    (lambda: Ensemble([ScoreModel(MLP(dim=2)), ScoreModel(MLP(dim=2))])(_nan((2, 2)), T2), "`x` contains 4 NaN or infinite values (the input"),
+    (lambda: ScoreModel(MLP(dim=2))(_nan((2, 2)), T2), "`x` contains 4 NaN or infinite values"),
+    (lambda: ScoreModel(MLP(dim=2))(X2.double(), T2), "`x` is torch.float64 but the network's weights are torch.float32"),
+    # inputs that mean something else (items 7, 9, 10)
+    (lambda: IMG_NET(torch.zeros(2, 1, 16, 16), torch.zeros(2)), "built for image_size=8"),
+    (lambda: ADM.small(image_size=8)(torch.zeros(2, 1, 32, 32), torch.zeros(2)), "built for image_size=8"),
+    (lambda: Ensemble([ScoreModel(MLP(dim=2)), ScoreModel(MLP(dim=2), process=DDPMSchedule())]), "member 0 runs under VPSDE"),
+    (lambda: Ensemble([ScoreModel(MLP(dim=2)), lambda x, t: x[:, :1]])(X2, T2), "member 1 returns shape"),
+    (lambda: ddim(ONE, DDPMSchedule(), XS, steps=5, eta=5), "`eta` must lie in [0, 1]"),
+    (lambda: ddim(ONE, DDPMSchedule(), XS, steps=5, eta=-1), "`eta` must lie in [0, 1]"),
+    (lambda: pc_sampler(ONE, VPSDE(), XS, steps=5, n_corrector=-1), "`n_corrector` must be"),
+    (lambda: pc_sampler(ONE, VPSDE(), XS, steps=5, snr=-1), "`snr` must be positive"),
+    (lambda: euler_maruyama(ONE, VPSDE(), XS, steps=5, noise_draws=0), "`noise_draws` must be"),
+    (lambda: pf_ode(ONE, VPSDE(), XS, eps=2), "`eps` must lie in (0, T=1)"),
+    (lambda: aggregate([torch.zeros(2), np.zeros(2)]), "mixes torch tensors and other arrays"),
+]
+
+
+@pytest.mark.parametrize("call, message", REFUSALS, ids=[m[:40] for _, m in REFUSALS])
+def test_refused_by_name(call, message):
+    with pytest.raises(ValueError) as e: call()
+    assert message in str(e.value), str(e.value)
+
+
+def test_w_test_refuses_nan():
+    rng = np.random.default_rng(0)
+    test = rng.normal(size=(20, 3)); holed = test.copy(); holed[0, 0] = np.nan
+    space = MetricSpace(test)
+    with pytest.raises(ValueError, match="`generated` contains 1 NaN"): w_test(holed, test, space)
+
+
+def test_aggregators_take_lists_and_integers_as_floats():
+    for rule in ("mean", "median", "geometric", "dominant", "sum"):
+        assert torch.equal(aggregate(torch.tensor([[1, 2], [3, 5]]), rule), aggregate(torch.tensor([[1., 2.], [3., 5.]]), rule))
+        np.testing.assert_array_equal(aggregate([[1, 2], [3, 5]], rule), aggregate(np.array([[1., 2.], [3., 5.]]), rule))
+
+
+def test_member_depends_only_on_its_seed():  # item 1: batches, noise and dropout masks come from the member's own seed
+    net = {**MLP_NET, "dropout": 0.3}
+    def seed_1(seeds):
+        trainer = Trainer(net, TOY, seeds=seeds, batch_size=32, warmup=0)
+        for _ in range(3): trainer.train_step()
+        return {n: v[seeds.index(1)] for n, v in trainer.params.items()}
+    alone, beside = seed_1((1,)), seed_1((0, 1, 2))
+    assert all(torch.equal(alone[n], beside[n]) for n in alone)
+
+
+def test_forest_returns_the_users_labels():  # item 8
+    table = np.array([[0.1 * i, 1.0 + i % 3, ["setosa", "versicolor", "virginica"][i % 3]] for i in range(30)], dtype=object)
+    forest = ForestVP(n_estimators=2, n_t=3, duplicate_K=2, model="hist_forest").fit(table, cat_cols=[2])
+    assert set(forest.sample(12, seed=0)[:, 2]) <= {"setosa", "versicolor", "virginica"}
+
+
+def _flip(path, n=64):
+    raw = bytearray(path.read_bytes()); mid = len(raw) // 2
+    raw[mid:mid + n] = bytes(b ^ 0xFF for b in raw[mid:mid + n]); path.write_bytes(bytes(raw))
+
+
+def test_damaged_member_is_refused_with_how_to_retrain(tmp_path):  # item 2
+    store = ModelStore(tmp_path)
+    store.members("toy", TOY, MLP_NET, dict(batch_size=32, warmup=0), seeds=[0], steps=2, progress=False)
+    (path,) = tmp_path.glob("toy-*/seed_0.pt")
+    _flip(path)
+    with pytest.raises(DamagedFile, match=r"is damaged.*Delete it"): load_member(path)
+
+
+def test_damaged_checkpoint_falls_back_to_the_previous(tmp_path):  # item 2
+    Trainer(MLP_NET, TOY, out_dir=tmp_path, batch_size=32, checkpoint_every=2).train(4, progress=False)
+    _flip(tmp_path / "checkpoint.pt")
+    with pytest.warns(UserWarning, match="resuming from the previous checkpoint"):
+        assert Trainer(MLP_NET, TOY, out_dir=tmp_path, batch_size=32).step == 2
+
+
+def test_resume_on_other_data_is_refused(tmp_path):  # item 4
+    Trainer(MLP_NET, TOY, out_dir=tmp_path, batch_size=32, checkpoint_every=2).train(2, progress=False)
+    with pytest.raises(ValueError, match="was trained on other data"): Trainer(MLP_NET, TOY + 1e-3, out_dir=tmp_path, batch_size=32)
+
+
+def test_planted_forest_level_is_never_executed(tmp_path):  # item 3: a pickle would run its payload on load
+    import pickle
+    class Payload:
+        def __reduce__(self): return (Path(tmp_path / "ran").touch, ())
+    table = np.random.default_rng(0).normal(size=(40, 3))
+    ForestVP(n_estimators=2, n_t=3, duplicate_K=2, model="hist_forest").fit(table, level_dir=tmp_path / "levels")
+    for f in (tmp_path / "levels").glob("level-*.npz"): f.write_bytes(pickle.dumps(Payload()))
+    with pytest.warns(UserWarning, match="cannot be read"):
+        ForestVP(n_estimators=2, n_t=3, duplicate_K=2, model="hist_forest").fit(table, level_dir=tmp_path / "levels")
+    assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "theory-poe", "-p", "seed=abc"], "parameter `seed` of 'theory-poe' must be an int, got 'abc' (str)"),
+    (["run", "forest", "-p", "datasets=iris"], "parameter `datasets` of 'forest' must be a list of strings or None, got 'iris' (str)"),
+    (["reproduce", "--only", "theory-poe", "-p", "misspelt:seed=1"], "parameters given for ['misspelt'], which is not among the experiments to run"),
+    (["run", "theory-poe", "--runs-dir", "/sys/ensdiff-test/runs"], "cannot write /sys/ensdiff-test"),
+])
+def test_cli_refuses_before_a_kernel_starts(argv, message, tmp_path, monkeypatch):  # items 11, 12
+    monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))
+    with redirect_stderr(io.StringIO()) as err: assert main(argv) == 2
+    assert message in err.getvalue() and err.getvalue().count("\n") == 1, err.getvalue()
+    assert not any(tmp_path.iterdir())  # no run folder was made
