@@ -3,8 +3,9 @@
 # %% auto #0
 __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'TESTS', 'image_setup', 'image_data', 'Recipe', 'recipe', 'train_members',
            'snapshot_steps', 'snapshot_members', 'initial_member', 'sample_images', 'register_features',
-           'image_metrics', 'classifier_features', 'image_features', 'cached_features', 'paper_tables', 'paper_table',
-           'compare', 'directional', 'Claims', 'image_grid', 'show_rows', 'ImageExperiment']
+           'image_metrics', 'load_classifier', 'classifier_features', 'image_features', 'cached_features',
+           'paper_tables', 'paper_table', 'compare', 'directional', 'Claims', 'image_grid', 'show_rows',
+           'ImageExperiment']
 
 # %% ../nbs/11_experiments.ipynb #094936c2
 import hashlib, json, math, os, time
@@ -231,12 +232,17 @@ def image_metrics(samples, reference, feature_extractor, **kwargs):
     if not torch.isfinite(samples).all(): samples = torch.nan_to_num(samples, nan=0., posinf=1., neginf=-1.)
     return fid_kid(samples, reference, feature_extractor=feature_extractor, **kwargs)
 
-def classifier_features(images, feature_extractor, batch_size=1000):
-    "Features of `images` from a registered classifier (`ensdiff.metrics.register_classifier`)."
+def load_classifier(feature_extractor, size):
+    "The registered classifier `feature_extractor` (`ensdiff.metrics.register_classifier`) for images of side `size`, in eval mode."
     from ensdiff.metrics import CLASSIFIERS, DigitClassifier
     if feature_extractor not in CLASSIFIERS: raise ValueError(f"{feature_extractor!r} is not a registered classifier; have {list(CLASSIFIERS)}")
-    net = DigitClassifier(images.shape[-1])
+    net = DigitClassifier(size)
     net.load_state_dict(load_checkpoint(CLASSIFIERS[feature_extractor])["state"])
+    return net.eval()
+
+def classifier_features(images, feature_extractor, batch_size=1000):
+    "Features of `images` from a registered classifier (`ensdiff.metrics.register_classifier`)."
+    net = load_classifier(feature_extractor, images.shape[-1])
     quantised = ((images.float().clamp(-1, 1) + 1) * 127.5).round() / 127.5 - 1  # as torch-fidelity sees them (uint8)
     with torch.no_grad(): return torch.cat([net.eval().features(quantised[i:i + batch_size]) for i in range(0, len(images), batch_size)]).double()
 

@@ -117,6 +117,8 @@ EXPERIMENTS = {
     "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
     "snapshot-ensembles": ("42_snapshot_ensembles.ipynb", "Beyond the paper (Section 6): snapshot ensembles against a deep ensemble of equal compute"),
     "learned-aggregation": ("43_exp_learned_aggregation.ipynb", "Beyond the paper (Section 6, AFA): learned gates and feature fusion over trained members against the mean"),
+    "guidance": ("47_exp_guidance.ipynb", "Beyond the paper: autoguidance from the ensemble's own parts, swept over w, against the best member"),
+    "uncertainty": ("48_exp_uncertainty.ipynb", "Beyond the paper: each sample's ensemble uncertainty - filtering against random filtering, detecting low confidence"),
 }
 
 def notebooks_dir(nbs_dir=None):
