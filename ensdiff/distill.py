@@ -37,7 +37,7 @@ def distill(teacher,            # the score model to distil (an `Ensemble` of me
             net_config=None,    # the student's network config (`build_score_model`); None: `init`'s architecture
             init=None,          # a score model to start from (e.g. a member), copied; None: a fresh network from `seed`
             steps=1000,         # optimisation steps
-            batch_size=128, lr=1e-3, warmup=200, ema_decay=0.999, # as the members' recipe
+            batch_size=128, lr=1e-3, warmup=200, ema_decay=0.999, grad_clip=None, # as the members' recipe
             mix=0.,             # weight of the DDSM loss (`distill_loss`)
             t_min=1e-5,         # smallest training time
             seed=0,             # batches, times, noise and a fresh student's initialisation
@@ -69,6 +69,7 @@ def distill(teacher,            # the score model to distil (an `Ensemble` of me
         torch.manual_seed(step_seed(seed, step, "dropout"))
         loss = distill_loss(student, teacher, x0, t, noise, mix=mix).mean()
         opt.zero_grad(set_to_none=True); loss.backward()
+        if grad_clip: torch.nn.utils.clip_grad_norm_(student.parameters(), grad_clip)
         for group in opt.param_groups: group["lr"] = lr * min((step + 1) / warmup, 1.) if warmup else lr
         opt.step()
         decay = min(ema_decay, (1 + step) / (10 + step))

@@ -119,6 +119,7 @@ EXPERIMENTS = {
     "learned-aggregation": ("43_exp_learned_aggregation.ipynb", "Beyond the paper (Section 6, AFA): learned gates and feature fusion over trained members against the mean"),
     "guidance": ("47_exp_guidance.ipynb", "Beyond the paper: autoguidance from the ensemble's own parts, swept over w, against the best member"),
     "uncertainty": ("48_exp_uncertainty.ipynb", "Beyond the paper: each sample's ensemble uncertainty - filtering against random filtering, detecting low confidence"),
+    "distillation": ("49_exp_distillation.ipynb", "Beyond the paper: one network distilled from the mean ensemble - the share of its L_DDSM and NLL gain kept at 1/K the cost"),
 }
 
 def notebooks_dir(nbs_dir=None):
