@@ -20,7 +20,7 @@ def distill_loss(student, # the score model being trained
                  noise,   # standard normal noise like `x0`
                  mix=0.,  # weight of the DDSM loss in [0, 1]; 0: pure regression onto the teacher
                  sde=None): # the forward process (default: the student's)
-    "Per-sample $(1 - \mu)\,\sigma_t^2 \frac1D\|s_\phi - \bar s\|^2 + \mu\,L_{DDSM}$ at $x_t = m_t x_0 + \sigma_t z$, shape `(B,)`."
+    "Per-sample $(1 - \\mu)\\,\\sigma_t^2 \\frac1D\\|s_\\phi - \\bar s\\|^2 + \\mu\\,L_{DDSM}$ at $x_t = m_t x_0 + \\sigma_t z$, shape `(B,)`."
     if not 0 <= mix <= 1: raise ValueError(f"`mix` must lie in [0, 1], got {mix!r}")
     sde = sde if sde is not None else getattr(student, "process", None)
     mean_coeff, std = sde.marginal(t)

@@ -156,6 +156,11 @@ def _mkdocs_config(cfg, docs_dir, site_dir, nav):
 
 _EXTRA_CSS = "p.description { font-style: italic; font-size: 1.15em; opacity: 0.75; }\n.arithmatex { overflow-x: auto; }\n"
 
+def _typeset_nav(html):
+    "Math in the navigation's heading titles wrapped for MathJax: MkDocs copies a heading's text there without arithmatex's span, so `\\(K\\)` showed as typed."
+    wrap = lambda m: re.sub(r"\\\((.+?)\\\)", lambda k: f'<span class="arithmatex">{k.group(0)}</span>', m.group(0))
+    return re.sub(r'<a [^>]*class="md-nav__link"[^>]*>.*?</a>', wrap, html, flags=re.S)
+
 def build_site(out_dir="_site", nbs_dir=None, quiet=True):
     "Build the documentation site offline into `out_dir` (MkDocs-Material, local MathJax); return its path."
     import yaml
@@ -184,5 +189,6 @@ def build_site(out_dir="_site", nbs_dir=None, quiet=True):
         res = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config)] + (["-q"] if quiet else []),
                              capture_output=True, text=True)
         if res.returncode: raise RuntimeError(f"mkdocs build failed:\n{res.stdout}\n{res.stderr}")
+    for page in out_dir.glob("*.html"): page.write_text(_typeset_nav(page.read_text()))
     if not quiet: print(f"built {len(nav)} pages in {time.time() - start:.1f} s")
     return out_dir

@@ -5,10 +5,10 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'git_revision',
            'environment', 'save_results', 'project_root', 'project_relative', 'run_dir', 'notebooks_dir',
            'experiment_notebook', 'RunFailed', 'parse_param', 'notebook_parameters', 'parameter_kinds',
            'check_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted', 'run_experiment',
-           'experiment_runs', 'check_plan', 'reproduce', 'summary', 'write_report', 'show_run', 'main']
+           'experiment_runs', 'check_plan', 'reproduce', 'summary', 'write_report', 'show_run']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
-import argparse, ast, errno, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
+import ast, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
 
@@ -415,107 +415,3 @@ def show_run(folder): # a run folder `runs/NAME/<timestamp>/`, or an experiment'
     if claims: lines += ["", "claims:"] + [f"  [{_claim_id(c)}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
     if results.get("figures"): lines += ["", "figures:"] + [f"  {project_relative(folder / f)}" for f in results["figures"]]
     return "\n".join(lines)
-
-# %% ../nbs/90_runs.ipynb #ce217eee
-def _cmd_list(args):
-    for name, (nb, description) in EXPERIMENTS.items(): print(f"{name:16s} {nb:28s} {description}")
-
-def _cmd_show(args): print(show_run(args.run_dir))
-
-def _cmd_run(args):
-    params = dict(parse_param(p) for p in args.param)
-    try: out = run_experiment(args.name, args.preset, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
-    except RunFailed as e:
-        print(f"FAILED: {e}", file=sys.stderr); return 1
-    results = json.loads((out / "results.json").read_text())
-    print(f"{args.name} ({args.preset}) complete: {project_relative(out)}")
-    for key, value in (results.get("summary") or {}).items(): print(f"  {key}: {value}")
-    return 0
-
-def _cmd_reproduce(args):
-    params = {}
-    for p in args.param:
-        name, _, kv = p.partition(":")
-        if not kv: raise ValueError(f"reproduce parameters are given as NAME:key=value, got {p!r}")
-        params.setdefault(name, {}).update([parse_param(kv)])
-    if args.executor == "here":
-        statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
-    else:
-        from ensdiff.cluster import reproduce_on
-        statuses = reproduce_on(_executor(args), args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, parallel=args.parallel)
-    return 0 if all(s == "complete" for s in statuses.values()) and len(statuses) == len(args.only or EXPERIMENTS) else 1
-
-def _executor(args):
-    from ensdiff.cluster import make_executor
-    return make_executor(args.executor, folder=args.jobs_dir, partition=args.slurm_partition, gpus_per_node=args.gpus, cpus_per_task=args.cpus,
-                         mem_gb=args.mem_gb, timeout_min=args.timeout_min, slurm_args=dict(parse_param(p) for p in args.slurm_arg), setup=args.setup)
-
-def _cmd_members(args):
-    from ensdiff.cluster import member_plan, train_all_members
-    try: train_all_members(member_plan(args.preset), _executor(args), parallel=args.parallel)
-    except RuntimeError as e:
-        print(f"FAILED: {e}", file=sys.stderr); return 1
-    return 0
-
-def _add_executor_options(parser, default):
-    "The options that choose where jobs run (`ensdiff.cluster.make_executor`)."
-    choices = ("here", "local", "slurm") if default == "here" else ("local", "slurm")
-    parser.add_argument("--executor", choices=choices, default=default,
-                        help=f"where the work runs: {'here (this process), ' if default == 'here' else ''}local (submitit jobs on this machine) or slurm (default: {default})")
-    parser.add_argument("--parallel", type=int, default=None, help="at most this many jobs at a time (default: all)")
-    parser.add_argument("--slurm-partition", default=None, help="Slurm partition of the jobs")
-    parser.add_argument("--gpus", type=int, default=1, help="GPUs per Slurm job (default: 1)")
-    parser.add_argument("--cpus", type=int, default=8, help="CPU cores per Slurm job (default: 8)")
-    parser.add_argument("--mem-gb", type=int, default=64, help="memory per Slurm job in GiB (default: 64)")
-    parser.add_argument("--timeout-min", type=float, default=24 * 60, help="time limit per job in minutes; jobs near it are requeued and resume (default: 1440)")
-    parser.add_argument("--slurm-arg", action="append", default=[], metavar="KEY=VALUE", help="any other #SBATCH option, e.g. account=myproj")
-    parser.add_argument("--setup", action="append", default=[], metavar="LINE", help="a shell line run before each Slurm job, e.g. 'source .venv/bin/activate'")
-    parser.add_argument("--jobs-dir", default=None, help="submitit's job files and logs (default: the cache folder's jobs/; shared on a cluster)")
-
-def _cmd_docs(args):
-    from ensdiff.docs import build_site
-    site = build_site(out_dir=args.out, nbs_dir=args.nbs_dir)
-    print(f"site built in {site}; open {site / 'index.html'}")
-    return 0
-
-def main(argv=None):
-    "Entry point of the `ensdiff` console script."
-    parser = argparse.ArgumentParser(prog="ensdiff", description="Ensembles of diffusion models: experiments and docs.")
-    parser.add_argument("--version", action="version", version=f"ensdiff {ensdiff.__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the experiments").set_defaults(func=_cmd_list)
-    show = sub.add_parser("show", help="print a run folder's results: status, rows, claims, figures (opens nothing)")
-    show.add_argument("run_dir", help="a run folder, e.g. runs/aggregators/<timestamp>")
-    show.set_defaults(func=_cmd_show)
-    run = sub.add_parser("run", help="execute an experiment notebook with papermill into runs/NAME/<timestamp>/")
-    run.add_argument("name", help="experiment name (see `ensdiff list`)")
-    run.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the run (default: smoke)")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a notebook parameter")
-    run.add_argument("--runs-dir", default=None, help="where run folders go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
-    run.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    run.set_defaults(func=_cmd_run)
-    rep = sub.add_parser("reproduce", help="run every experiment in order (skip completed, resume interrupted) and write runs/REPORT.md")
-    rep.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the runs (default: smoke)")
-    rep.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments (in this order)")
-    rep.add_argument("-p", "--param", action="append", default=[], metavar="NAME:KEY=VALUE", help="override a parameter of one experiment")
-    rep.add_argument("--runs-dir", default=None, help="where run folders and REPORT.md go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
-    rep.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
-    rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    _add_executor_options(rep, "here")
-    rep.set_defaults(func=_cmd_reproduce)
-    mem = sub.add_parser("members", help="train every member the image experiments of a preset need, one job each, into the model store")
-    mem.add_argument("--preset", choices=PRESETS, default="smoke", help="scale of the members (default: smoke)")
-    _add_executor_options(mem, "local")
-    mem.set_defaults(func=_cmd_members)
-    docs = sub.add_parser("docs", help="build the documentation site offline (MkDocs)")
-    docs.add_argument("--out", default="_site", help="output folder (default: _site)")
-    docs.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/)")
-    docs.set_defaults(func=_cmd_docs)
-    args = parser.parse_args(argv)
-    try: return args.func(args) or 0
-    except (ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr); return 2
-    except OSError as e:  # an unwritable runs folder, $ENSDIFF_RUNS or $ENSDIFF_CACHE
-        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS): raise
-        print(f"error: cannot write {e.filename}: {e.strerror}; give a folder you can write (--runs-dir, $ENSDIFF_RUNS, $ENSDIFF_CACHE)", file=sys.stderr); return 2

@@ -62,3 +62,39 @@ def test_api_page_renders_in_chromium(server):
     n_math = dom.count('class="arithmatex"')
     assert n_math > 20 and dom.count('class="MathJax"') + dom.count('class="MathJax_Display"') >= n_math  # every formula typeset
     assert 'class="MathJax_Error"' not in dom  # no TeX that MathJax could not parse
+
+
+class _Prose(__import__("html.parser").parser.HTMLParser):
+    "The text of a page outside code, typeset math and scripts: what a reader sees as prose."
+    SKIP = {"code", "pre", "script", "style", "svg"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.stack, self.text = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "hr", "meta", "link", "input"): return  # void elements
+        skip = tag in self.SKIP or "arithmatex" in (dict(attrs).get("class") or "")
+        self.stack.append(skip); self.depth += skip
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "img", "hr", "meta", "link", "input") or not self.stack: return
+        self.depth -= self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.depth: self.text.append(data)
+
+
+def test_no_raw_tex_backticks_or_machine_paths(site):
+    "No `$`, `\\(`, `\\[` or backtick left in rendered prose (outside code and typeset math), and no temporary or absolute machine path anywhere."
+    problems = []
+    for page in sorted(site.glob("*.html")):
+        html = page.read_text()
+        parser = _Prose(); parser.feed(html)
+        prose = " ".join(parser.text)
+        for mark in ("$", "\\(", "\\[", "`"):
+            for i in [i for i in range(len(prose)) if prose.startswith(mark, i)][:3]:
+                problems.append(f"{page.name}: {mark!r} in ...{prose[max(0, i - 50):i + 50]!r}...")
+        for path in ("/tmp/", "/root/", "/work/", "/home/"):
+            if path in html: problems.append(f"{page.name}: machine path {path!r} in ...{html[max(0, html.index(path) - 60):html.index(path) + 60]!r}...")
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])

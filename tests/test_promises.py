@@ -21,7 +21,7 @@ from ensdiff.ensemble import Ensemble
 from ensdiff.forest import ForestVP, w_test, MetricSpace
 from ensdiff.metrics import fid_kid, nll_bpd
 from ensdiff.nets import ADM, DDPMpp, MLP, ScoreModel
-from ensdiff.runs import main
+from ensdiff.cli import main
 from ensdiff.samplers import ddim, euler_maruyama, pc_sampler, pf_ode
 from ensdiff.sde import DDPMSchedule, VPSDE
 from ensdiff.theory import ddsm_loss, gaussian_score
