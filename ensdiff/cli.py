@@ -32,7 +32,7 @@ def _cmd_reproduce(args):
         if not kv: raise ValueError(f"reproduce parameters are given as NAME:key=value, got {p!r}")
         params.setdefault(name, {}).update([parse_param(kv)])
     if args.executor == "here":
-        statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet)
+        statuses = reproduce(args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, progress=not args.quiet, jobs=args.jobs)
     else:
         from ensdiff.cluster import reproduce_on
         statuses = reproduce_on(_executor(args), args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, parallel=args.parallel)
@@ -95,6 +95,7 @@ def main(argv=None):
     rep.add_argument("--runs-dir", default=None, help="where run folders and REPORT.md go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
     rep.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
     rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    rep.add_argument("--jobs", type=int, default=1, help="run up to this many notebooks at once, each kernel with cores / jobs threads (default: 1)")
     _add_executor_options(rep, "here")
     rep.set_defaults(func=_cmd_reproduce)
     mem = sub.add_parser("members", help="train every member the image experiments of a preset need, one job each, into the model store")

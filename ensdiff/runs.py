@@ -298,25 +298,49 @@ def check_plan(names, params, nbs_dir=None):
     if stray: raise ValueError(f"parameters given for {stray}, which {'is' if len(stray) == 1 else 'are'} not among the experiments to run: {', '.join(names)}")
     for n in names: check_parameters(n, params.get(n, {}), nbs_dir)
 
-def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print):
-    "Run every experiment (or `only` those) at `preset`, skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
+def _run_one(name, preset, params, folder, runs_dir, nbs_dir, progress):
+    "Run one experiment of `reproduce` (in this process or a worker): `(status, message)`."
+    started = time.time()
+    try:
+        out = run_experiment(name, preset, params, runs_dir=runs_dir, nbs_dir=nbs_dir, progress=progress, out_dir=folder)
+        return "complete", f"complete in {time.time() - started:.0f} s{' (resumed)' if folder else ''} -> {project_relative(out)}"
+    except RunFailed as e:
+        status = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
+        return status, f"{status}: {e}"
+
+def _limit_threads(threads):
+    "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says)."
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(threads))
+
+def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print, jobs=1):
+    "Run every experiment (or `only` those) at `preset`, `jobs` at a time, skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
+    if int(jobs) != jobs or jobs < 1: raise ValueError(f"`jobs` must be a positive whole number, got {jobs!r}")
     names, params = list(only or EXPERIMENTS), dict(params or {})
     check_plan(names, params, nbs_dir)
-    revision, statuses = git_revision(), {}
+    revision, statuses, todo = git_revision(), {}, []
     for i, name in enumerate(names, 1):
         mine = {k: v for k, v in params.get(name, {}).items()}
         folder, status = _matching(name, preset, mine, revision, runs_dir)
         if status == "complete":
-            statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})"); continue
-        started = time.time()
-        try:
-            out = run_experiment(name, preset, mine, runs_dir=runs_dir, nbs_dir=nbs_dir, progress=progress, out_dir=folder)
-            statuses[name] = "complete"
-            echo(f"[{i}/{len(names)}] {name}: complete in {time.time() - started:.0f} s{' (resumed)' if folder else ''} -> {project_relative(out)}")
-        except RunFailed as e:
-            statuses[name] = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
-            echo(f"[{i}/{len(names)}] {name}: {statuses[name]}: {e}")
+            statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})")
+        else: todo.append((i, name, mine, folder))
+    if jobs == 1:
+        for i, name, mine, folder in todo:
+            statuses[name], message = _run_one(name, preset, mine, folder, runs_dir, nbs_dir, progress)
+            echo(f"[{i}/{len(names)}] {name}: {message}")
             if statuses[name] == "interrupted": break
+    elif todo:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        threads = max(1, (os.cpu_count() or 1) // jobs)
+        echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_threads, initargs=(threads,)) as pool:
+            futures = {pool.submit(_run_one, name, preset, mine, folder, runs_dir, nbs_dir, False): (i, name) for i, name, mine, folder in todo}
+            for done in as_completed(futures):
+                i, name = futures[done]
+                statuses[name], message = done.result()
+                echo(f"[{i}/{len(names)}] {name}: {message}")
+    statuses = {n: statuses[n] for n in names if n in statuses}
     report = write_report(preset, names, runs_dir, params)
     echo(f"{summary(statuses, len(names))}; report: {project_relative(report)}")
     return statuses

@@ -123,3 +123,25 @@ def test_reproduce_smoke_image_experiment(tmp_path, monkeypatch):
     assert {"Arithmetic mean", "Dominant", "Mixture of experts", "Individual models"} <= set(rows)
     assert all(r["fid"] >= 0 for r in rows.values())
     assert (out / "figure1_rules_same_noise.png").exists() and "aggregators" in (tmp_path / "runs" / "REPORT.md").read_text()
+
+
+def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
+    "`reproduce --jobs 2`: two notebooks run at the same time (their run intervals overlap), each kernel with one thread per job's share of the cores."
+    import os
+    from datetime import datetime
+    nbs, runs = tiny_notebooks(tmp_path), tmp_path / "runs"
+    (nbs / "27_exp_nll.ipynb").write_text(TINY.replace("theory-poe", "nll").replace("time.sleep(pause)", "time.sleep(pause); import os; print(os.environ.get('OMP_NUM_THREADS'))"))
+    res = run("reproduce", "--only", "theory-poe", "nll", "--jobs", "2", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q",
+              "-p", "theory-poe:pause=6", "-p", "nll:pause=6", tmp_path=tmp_path)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "2 at a time" in res.stdout and "2/2 complete; report:" in res.stdout, res.stdout
+    spans = []
+    for name in ("theory-poe", "nll"):
+        (out,) = (runs / name).iterdir()
+        record = json.loads((out / "run.json").read_text())
+        spans.append((datetime.fromisoformat(record["started"]), datetime.fromisoformat(record["finished"])))
+    assert spans[0][0] < spans[1][1] and spans[1][0] < spans[0][1], spans  # the two runs overlapped in time
+    (out,) = (runs / "nll").iterdir()
+    cells = json.loads((out / "nll.ipynb").read_text())["cells"]
+    printed = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+    assert printed.strip() == (os.environ.get("OMP_NUM_THREADS") or str(max(1, (os.cpu_count() or 1) // 2))), printed  # the kernel's share of the cores
