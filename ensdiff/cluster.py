@@ -10,7 +10,8 @@ from pathlib import Path
 import torch
 from .experiments import image_setup, recipe, train_members
 from .runs import EXPERIMENTS, RunFailed, _matching, check_plan, git_revision, project_relative, run_dir, run_experiment, summary, write_report
-from .train import ModelStore, cache_dir, default_store
+from .files import cache_dir
+from .train import ModelStore, default_store
 
 # %% ../nbs/15_cluster.ipynb #6c5f7f44
 EXECUTORS = ("local", "slurm")

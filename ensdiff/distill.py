@@ -10,7 +10,8 @@ import torch
 from tqdm import tqdm
 from .sde import append_dims
 from .theory import ddsm_loss
-from .train import batch_indices, build_score_model, draw_times, load_cached, save_atomic, step_seed
+from .files import load_cached, save_atomic
+from .train import batch_indices, build_score_model, draw_times, step_seed
 
 # %% ../nbs/46_distill.ipynb #e4baac89
 def distill_loss(student, # the score model being trained

@@ -7,7 +7,8 @@ __all__ = ['DistributedTrainer', 'init_distributed', 'main']
 import argparse, json, os, sys
 import torch
 import torch.distributed as dist
-from .train import Trainer, save_atomic
+from .files import save_atomic
+from .train import Trainer
 
 # %% ../nbs/14_distributed.ipynb #910832df
 class DistributedTrainer(Trainer):

@@ -22,7 +22,8 @@ from .samplers import ddim, euler_maruyama
 from .sde import DDPMSchedule, VPSDE, generators
 from . import stats
 from .stats import Contrast, PairedBootstrap, frechet_distance, kernel_distance
-from .train import ModelStore, build_score_model, cache_dir, default_store, load_cached, load_checkpoint, save_atomic, step_seed
+from .files import cache_dir, load_cached, load_checkpoint, save_atomic
+from .train import ModelStore, build_score_model, default_store, step_seed
 
 # %% ../nbs/11_experiments.ipynb #41b98c63
 _DIGITS_NET = dict(kind="DDPMpp", image_size=8, channels=1, nf=16, ch_mult=[1, 2], num_res_blocks=2, attn_resolutions=[4])

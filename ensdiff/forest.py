@@ -262,7 +262,7 @@ def _read_level(path):
 
 def _kept_levels(fit_level, level_dir, spec):
     "`fit_level` with each level's (forest, seconds) kept as arrays in `level_dir/level-XXX.npz` and read back when there; `spec.json` refuses another fit's levels."
-    from ensdiff.runs import write_bytes_atomic, write_json_atomic
+    from ensdiff.files import write_bytes_atomic, write_json_atomic
     level_dir = Path(level_dir); level_dir.mkdir(parents=True, exist_ok=True)
     spec_path, spec = level_dir / "spec.json", json.loads(json.dumps(spec, default=int))
     if spec_path.exists() and json.loads(spec_path.read_text()) != spec:
@@ -367,8 +367,7 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
                 model="random_forest", coverage_rule="paper", cache=True, progress=False):
     "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached, and a stopped fit resumes at its first missing level. Returns (result, fitted model or None when read from the cache)."
     from ensdiff.data import split_indices
-    from ensdiff.runs import write_json_atomic
-    from ensdiff.train import cache_dir
+    from ensdiff.files import cache_dir, write_json_atomic
     Ks = sorted(int(k) for k in Ks)
     if not Ks or Ks[0] < 1: raise ValueError(f"`Ks` must be positive numbers of trees, got {Ks}")
     X = np.ascontiguousarray(X, dtype=float)

@@ -230,7 +230,7 @@ def fit_cached(model,          # a `GatedEnsemble` or a `fused_ensemble`
                **train_kw):    # `train_gate` settings (steps, batch_size, lr, schedule, ...); `generator` is not accepted: seed via `seed`
     "Train `model`'s gate or aggregators with `train_gate`, or load them if this `key` and these settings were trained before; returns the losses."
     import hashlib, json
-    from ensdiff.train import cache_dir, load_cached, save_atomic
+    from ensdiff.files import cache_dir, load_cached, save_atomic
     seed = train_kw.pop("seed", 0)
     if "generator" in train_kw: raise ValueError("pass `seed`, not `generator`: the cache key must say how the model was trained")
     spec = json.dumps(dict(key=key, kind=type(_trainable(model)).__name__, seed=seed, **{k: v for k, v in train_kw.items() if k != "progress"}), sort_keys=True, default=str)

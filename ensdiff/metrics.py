@@ -16,7 +16,8 @@ from scipy.integrate import solve_ivp
 
 from .sde import VPSDE, append_dims, randn
 from .theory import ddsm_loss, predictive_diversity
-from .train import save_atomic, load_checkpoint, step_seed
+from .files import load_checkpoint, save_atomic
+from .train import step_seed
 
 # %% ../nbs/09_metrics.ipynb #47e5e4cf
 def _draw_bank(x0, start, n_draws, seed, t_min):

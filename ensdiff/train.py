@@ -2,9 +2,8 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'batch_indices', 'DamagedFile', 'digest_path', 'file_digest', 'save_atomic',
-           'load_checkpoint', 'load_cached', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock', 'load_member',
-           'load_images', 'cache_dir', 'default_store']
+           'training_loss', 'step_seed', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock',
+           'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, hashlib, json, math, os, tempfile, time, warnings
@@ -17,6 +16,7 @@ import torch.nn as nn
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
 
+from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, save_atomic
 from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
 from .theory import ddsm_loss
@@ -63,55 +63,6 @@ def batch_indices(seed, step, batch_size, n):
     return idx
 
 # %% ../nbs/05_train.ipynb #66a66bb2
-class DamagedFile(ValueError):
-    "A checkpoint, member or cache file whose bytes do not match the SHA-256 recorded when it was written, or that cannot be read."
-
-def digest_path(path):
-    "Where the SHA-256 of the file `path` written by `save_atomic` is kept: `path.sha256` beside it."
-    path = Path(path); return path.with_name(path.name + ".sha256")
-
-def file_digest(path, chunk=1 << 20):
-    "The SHA-256 of the bytes of the file `path` (hex), read in chunks."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk): h.update(block)
-    return h.hexdigest()
-
-def _write_synced(path, write):
-    "Call `write(f)` on a temporary file beside `path`, fsync, and return the temporary file's path."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f); f.flush(); os.fsync(f.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return tmp
-
-def save_atomic(obj, path):
-    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_synced(path, lambda f: torch.save(obj, f))
-    try: tmp_digest = _write_synced(digest_path(path), lambda f: f.write(file_digest(tmp).encode()))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    os.replace(tmp, path); os.replace(tmp_digest, digest_path(path))  # a kill between the two leaves a mismatch: refused, never trusted
-
-def load_checkpoint(path):
-    "A file written by `save_atomic` (`weights_only=True`); `DamagedFile` when its bytes do not match its SHA-256 or it cannot be read."
-    path, recorded = Path(path), digest_path(path)
-    if recorded.exists() and file_digest(path) != recorded.read_text().strip():
-        raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({recorded.name})")
-    try: return torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError: raise
-    except Exception as e: raise DamagedFile(f"{path} cannot be read: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
-
-def load_cached(path):
-    "A cache file written by `save_atomic`, or None when it is missing or damaged (warned by name: the caller computes it again)."
-    if path is None or not Path(path).exists(): return None
-    try: return load_checkpoint(path)
-    except DamagedFile as e:
-        warnings.warn(f"{e}; computing it again", stacklevel=2); return None
-
 def _rng_bytes():
     "The CPU and CUDA RNG states as `bytes`: a checkpoint's tensors are then weights and optimiser state of one dtype, which `torch.save`'s check against one storage viewed as two dtypes cannot refuse (it once did, in CI, for the FFHQ preset)."
     as_bytes = lambda state: state.numpy().tobytes()
@@ -447,11 +398,6 @@ def load_images(name):
     raise ValueError(f"unknown dataset {name!r}; choose from {list(CPU_PRESETS)}")
 
 # %% ../nbs/05_train.ipynb #b0a18673
-def cache_dir():
-    "ensdiff's cache folder: `$ENSDIFF_CACHE`, else `$XDG_CACHE_HOME/ensdiff`, else `~/.cache/ensdiff`."
-    if os.environ.get("ENSDIFF_CACHE"): return Path(os.environ["ENSDIFF_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ensdiff"
-
 def default_store():
     "The model store of the experiments: `$ENSDIFF_STORE`, else `cache_dir()/store`."
     return ModelStore(os.environ.get("ENSDIFF_STORE") or cache_dir() / "store")

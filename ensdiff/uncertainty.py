@@ -118,7 +118,7 @@ def sample_with_uncertainty(recorder,  # an `EnsembleUncertainty`
     import hashlib, json
     from tqdm import tqdm
     from ensdiff.experiments import _sample_batch
-    from ensdiff.train import cache_dir, load_cached, save_atomic
+    from ensdiff.files import cache_dir, load_cached, save_atomic
     spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), sort_keys=True, default=str)
     path = cache_dir() / "uncertainty" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
     if (cached := load_cached(path)) is not None: return cached
