@@ -154,7 +154,9 @@ def _mkdocs_config(cfg, docs_dir, site_dir, nav):
                 markdown_extensions=_EXTENSIONS, extra_css=["stylesheets/extra.css"],
                 extra_javascript=["javascripts/mathjax-config.js", "mathjax/MathJax.js"], nav=nav)
 
-_EXTRA_CSS = "p.description { font-style: italic; font-size: 1.15em; opacity: 0.75; }\n.arithmatex { overflow-x: auto; }\n"
+_EXTRA_CSS = ("p.description { font-style: italic; font-size: 1.15em; opacity: 0.75; }\n.arithmatex { overflow-x: auto; }\n"
+              # wide tables (the forest and claims tables) scroll inside their own box and use a smaller font, never clipped
+              ".md-typeset__scrollwrap, .md-typeset__table { max-width: 100%; overflow-x: auto; }\n.md-typeset table:not([class]) { font-size: 0.68rem; }\n")
 
 def _typeset_nav(html):
     "Math in the navigation's heading titles wrapped for MathJax: MkDocs copies a heading's text there without arithmatex's span, so `\\(K\\)` showed as typed."
