@@ -7,7 +7,7 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'save_results',
            'experiment_runs', 'check_plan', 'reproduce', 'summary', 'write_report', 'show_run']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
-import ast, json, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
+import ast, json, logging, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime
 from pathlib import Path
 
@@ -206,7 +206,12 @@ def mark_interrupted(out, experiment, params, nb_path):
 class _Terminated(KeyboardInterrupt):
     "SIGTERM, delivered as an interruption."
 
-def _on_sigterm(signum, frame): raise _Terminated()
+def _quiet_teardown():
+    "Silence the loggers that report the kernel's teardown after an interruption (\"Kernel died\", an asyncio task's traceback): the run's own message says what happened."
+    for name in ("asyncio", "papermill", "traitlets", "nbclient"): logging.getLogger(name).setLevel(logging.CRITICAL)
+
+def _on_sigterm(signum, frame):
+    _quiet_teardown(); raise _Terminated()
 
 def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=None, progress=True, out_dir=None):
     "Execute the notebook of experiment `name` with papermill into a new run folder (or `out_dir`, to resume); return the folder."
@@ -225,6 +230,7 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
         pm.execute_notebook(str(nb), str(executed), parameters=params, cwd=str(nb.parent), progress_bar=progress, kernel_name="python3",
                             kernel_manager_class=IPCKernelManager, stderr_file=sys.stderr if progress else None)
     except KeyboardInterrupt as e:
+        _quiet_teardown()
         mark_interrupted(out, name, params, executed)
         raise RunFailed(f"{name} was interrupted after {time.time() - start:.0f} s; `ensdiff reproduce` resumes it; see {project_relative(out)}") from e
     except BaseException as e:
