@@ -22,15 +22,20 @@ def git_revision(path=None):
     except (OSError, subprocess.CalledProcessError): return None
     return rev + ("-dirty" if dirty else "")
 
+def _write_synced(path, write):
+    "Call `write(f)` on a temporary file beside `path`, fsync, and return the temporary file's path."
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f); f.flush(); os.fsync(f.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+    return tmp
+
 def write_bytes_atomic(path, data):
     "Write `data` (bytes) to `path` through a temporary file beside it, fsync and a rename: a reader finds the old file or the new one, never a torn one."
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f: f.write(data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    os.replace(_write_synced(path, lambda f: f.write(data)), path)
 
 def write_json_atomic(path, obj):
     "Write `obj` as JSON to `path` through a temporary file and a rename."
@@ -63,16 +68,6 @@ def file_digest(path, chunk=1 << 20):
     with open(path, "rb") as f:
         while block := f.read(chunk): h.update(block)
     return h.hexdigest()
-
-def _write_synced(path, write):
-    "Call `write(f)` on a temporary file beside `path`, fsync, and return the temporary file's path."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f); f.flush(); os.fsync(f.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return tmp
 
 def save_atomic(obj, path):
     "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`."

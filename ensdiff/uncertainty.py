@@ -99,11 +99,12 @@ def filter_contrasts(features,     # features `(N, D)` of the generated samples
         randoms = np.array([stats(f[keep_random(len(f), share, seed + 1 + j)], ref) for j in range(random_draws)])
         out[share] = dict(filtered=dict(fid=kept[0], precision=kept[1]), random=dict(fid=float(randoms[:, 0].mean()), precision=float(randoms[:, 1].mean())))
     reps = {s: [] for s in shares}
+    n_keep = {share: len(keep_certain(u, share)) for share in shares}  # the kept count depends on the share only
     for _ in tqdm(range(n_boot), disable=not progress, desc="bootstrap"):
         idx, ridx = rng.integers(0, len(f), len(f)), rng.integers(0, len(ref), len(ref))
         g, r = f[idx], ref[ridx]
         for share in shares:
-            control = rng.permutation(len(f))[:len(keep_certain(u, share))]
+            control = rng.permutation(len(f))[:n_keep[share]]
             reps[share].append(np.subtract(stats(g[keep_certain(u[idx], share)], r), stats(g[control], r)))
     for share in shares:
         d, est = np.array(reps[share]), out[share]
