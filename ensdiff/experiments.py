@@ -458,11 +458,22 @@ class ImageExperiment:
         samples = self.sample(model, key, desc=f"{self.name}: {label}", **sample_kw)
         row = dict(label=label, **self.fid(samples, label), n_samples=len(samples))
         if ddsm:
-            d = self.ddsm(model, ddsm_other)
-            self.losses[label] = d.pop("per_sample")
+            d = self._keep_losses(label, model, ddsm_other)
             row.update(ddsm=d["mean"], ddsm_se=d["se"], **({"ddsm_diff": d["diff"], "ddsm_diff_se": d["diff_se"]} if ddsm_other is not None else {}))
         self.rows[label], self.images[label] = row, samples
         return row
+
+    def _keep_losses(self, label, model, other=None):
+        "L_DDSM of `model` (and the paired difference with `other`); its per-image losses kept under `label` for contrasts."
+        d = self.ddsm(model, other)
+        self.losses[label] = d.pop("per_sample")
+        return d
+
+    def loss_row(self, label, model):
+        "A row `label` with only the held-out L_DDSM of `model`, no samples drawn (e.g. a snapshot along training); it enters paired L_DDSM contrasts."
+        d = self._keep_losses(label, model)
+        self.rows[label] = dict(label=label, ddsm=d["mean"], ddsm_se=d["se"])
+        return self.rows[label]
 
     def add_samples(self, label, samples):
         "A row `label` (FID and KID) from `samples` made without a model to sample, e.g. an average of other rows' samples."
@@ -564,14 +575,14 @@ class ImageExperiment:
     def table(self, labels=None, paper=None, paper_columns=None):
         "Rows `labels` (default all) as a markdown table, with the paper's values (`paper`: a `paper_table`) beside ours."
         labels = labels or list(self.rows)
-        fid_label = next((r["fid_label"] for r in self.rows.values()), "FID")
+        fid_label = next((r["fid_label"] for r in self.rows.values() if "fid_label" in r), "FID")
         with_loss = any("ddsm" in self.rows[lab] for lab in labels)
         head = f"| | {fid_label} | {fid_label.replace('FID', 'KID')} |" + (" L_DDSM |" if with_loss else "") + \
                (" paper FID | paper KID |" + (" paper L_DDSM |" if with_loss else "") if paper else "")
         lines = [head, "|---" * (head.count("|") - 1) + "|"]
         for lab in labels:
             r, cells = self.rows[lab], []
-            cells.append(_pm(r["fid"], r.get("fid_se"), 2)); cells.append(_pm(r["kid"], r.get("kid_se"), 4))
+            cells.append(_pm(r.get("fid"), r.get("fid_se"), 2)); cells.append(_pm(r.get("kid"), r.get("kid_se"), 4))
             if with_loss: cells.append(_pm(r.get("ddsm"), r.get("ddsm_se"), 4))
             if paper:
                 row = paper["rows"].get((paper_columns or {}).get(lab, lab))

@@ -79,6 +79,7 @@ EXPERIMENTS = {
     "loss-vs-fid": ("26_exp_loss_vs_fid.ipynb", "Section 5.3: L_DDSM and FID along training; FID under score noise tau (Figure 6)"),
     "nll": ("27_exp_nll.ipynb", "Appendix E.2: NLL in bits/dim of the mean ensemble versus K (Figure 7)"),
     "trajectory-rules": ("28_exp_trajectory_rules.ipynb", "Appendix D: sum of scores, noise average, mean of predictions (Table 4)"),
+    "regime": ("29_exp_regime.ipynb", "Beyond Figure 4: where training stops improving, members trained there, and the claims that change between weak and strong members"),
     "forest": ("30_exp_forest.ipynb", "Section 5.2.4: random forests as ensembles, every rule (Figure 5, Tables 7-12, Figure 8)"),
     "snapshot-ensembles": ("42_snapshot_ensembles.ipynb", "Beyond the paper (Section 6): snapshot ensembles against a deep ensemble of equal compute"),
     "learned-aggregation": ("43_exp_learned_aggregation.ipynb", "Beyond the paper (Section 6, AFA): learned gates and feature fusion over trained members against the mean"),

@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'frechet_distance', 'kernel_distance', 'precision_recall', 'Contrast', 'PairedBootstrap',
            'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent', 'differs', 'non_monotone',
-           'margins', 'margin']
+           'first_plateau', 'margins', 'margin']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -295,6 +295,22 @@ def non_monotone(steps, total):
     if up and down: return True
     lo, hi = _interval(total, "total")
     return False if (lo > 0 and not down) or (hi < 0 and not up) else None
+
+# %% ../nbs/09a_stats.ipynb #9cfa7430
+def first_plateau(losses,   # `{step: per-unit held-out losses}`, the same units (images and draws) at every step
+                  relative, # margin as a fraction of the loss at the step tested (e.g. `margin('ddsm_stagnation', 1.)`)
+                 ):
+    "The first step no later step improves on by more than `relative` of its loss (95% paired intervals): `{'step', 'reached', 'remaining'}`; the last step, `reached=False`, when none does."
+    if len(losses) < 2: raise ValueError(f"`losses` needs at least two steps, got {len(losses)}")
+    if not math.isfinite(relative) or relative < 0: raise ValueError(f"`relative` must be a finite number >= 0, got {relative}")
+    losses = {s: np.asarray(v, dtype=float) for s, v in losses.items()}  # numpy arrays or CPU tensors
+    steps, remaining = sorted(losses), {}
+    for i, s in enumerate(steps[:-1]):
+        later = [Contrast.paired(losses[t], losses[s], "paired over held-out units") for t in steps[i + 1:]]
+        remaining[s] = min(later, key=lambda c: c.lo)  # the later step that could improve most on s
+        m = relative * abs(float(np.mean(losses[s])))
+        if all(no_better(c, m) for c in later): return dict(step=s, reached=True, remaining=remaining)
+    return dict(step=steps[-1], reached=False, remaining=remaining)
 
 # %% ../nbs/09a_stats.ipynb #fa574434
 def margins():
