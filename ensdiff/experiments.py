@@ -8,7 +8,7 @@ __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'TESTS', 'image_setup', 'ima
            'ImageExperiment']
 
 # %% ../nbs/11_experiments.ipynb #094936c2
-import hashlib, json, math, os, time
+import hashlib, json, math, os, time, warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .samplers import ddim, euler_maruyama
 from .sde import DDPMSchedule, VPSDE, generators
 from . import stats
 from .stats import Contrast, PairedBootstrap, frechet_distance, kernel_distance
-from .files import cache_dir, load_cached, load_checkpoint, save_atomic
+from .files import cache_dir, load_cached, load_checkpoint, save_atomic, weights_digest
 from .train import ModelStore, build_score_model, default_store, step_seed
 
 # %% ../nbs/11_experiments.ipynb #41b98c63
@@ -204,13 +204,18 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     if trajectory and not hasattr(model, "members"): raise ValueError("`trajectory='mean_prediction'` needs an Ensemble as `model`")
     if n < 1 or batch_size < 1: raise ValueError(f"`n` and `batch_size` must be positive, got {n} and {batch_size}")
     path = _sample_path(key, n, shape, sampler, seed, trajectory) if key is not None else None
-    cached = load_cached(path)
+    cached, weights = load_cached(path), weights_digest(model)
+    if cached is not None and weights is not None and cached.get("weights", weights) != weights:
+        warnings.warn(f"the cached samples of {key} were drawn by other weights than `model`'s (members retrained or changed since); drawing them again", stacklevel=2)
+        cached = None
+    elif cached is not None and "weights" not in cached and weights is not None:  # cached before weights were recorded: trusted once, recorded now
+        save_atomic(dict(cached, weights=weights), path)
     done = cached["samples"] if cached is not None else torch.empty(0, *shape)
     bar = tqdm(total=n, initial=len(done), disable=not progress, desc=desc, unit="img")
     while len(done) < n:
         batch = _sample_batch(model, len(done), min(batch_size, n - len(done)), tuple(shape), sampler, seed, trajectory, device)
         done = torch.cat([done, batch.to(done.dtype)])
-        if path is not None: save_atomic(dict(samples=done, key=json.dumps(key, sort_keys=True, default=str)), path)
+        if path is not None: save_atomic(dict(samples=done, key=json.dumps(key, sort_keys=True, default=str), weights=weights), path)
         bar.update(len(batch))
     bar.close()
     return done

@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environment', 'DamagedFile', 'digest_path', 'file_digest',
-           'save_atomic', 'load_checkpoint', 'load_cached', 'cache_dir']
+           'save_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'cache_dir']
 
 # %% ../nbs/00a_files.ipynb #c86fa077
 import hashlib, json, os, platform, subprocess, tempfile, warnings
@@ -94,6 +94,27 @@ def load_cached(path):
     except DamagedFile as e:
         warnings.warn(f"{e}; computing it again", stacklevel=2); return None
 
+
+# %% ../nbs/00a_files.ipynb #69cf19a6
+def _modules(obj, path, above=(), depth=4):
+    "The `(path, nn.Module)` pairs reachable from `obj` through attributes, lists and dicts (an ensemble's members, a guided model's parts); a member held twice counts twice."
+    if depth < 0 or id(obj) in above: return  # `above`: the objects on the way here, so that cycles end
+    if isinstance(obj, torch.nn.Module): yield path, obj; return
+    if isinstance(obj, (list, tuple)): items = list(enumerate(obj))
+    elif isinstance(obj, dict): items = sorted(obj.items(), key=lambda kv: str(kv[0]))
+    elif hasattr(obj, "__dict__") and not isinstance(obj, type): items = sorted(vars(obj).items())
+    else: return
+    for k, v in items: yield from _modules(v, f"{path}.{k}", (*above, id(obj)), depth - 1)
+
+def weights_digest(model):
+    "SHA-256 (hex) of every weight and buffer `model` holds, name by name: its state dict, or its parts' (an `Ensemble`'s members, a guided model's two models); None when it holds none (a closed-form score)."
+    h, found = hashlib.sha256(), False
+    for path, module in _modules(model, "model"):
+        for name, t in sorted(module.state_dict().items()):
+            found = True
+            h.update(f"{path}.{name}:{t.dtype}:{tuple(t.shape)}".encode())
+            h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest() if found else None
 
 # %% ../nbs/00a_files.ipynb #0e0eda72
 def cache_dir():

@@ -131,6 +131,19 @@ def test_resume_on_other_data_is_refused(tmp_path):  # item 4
     with pytest.raises(ValueError, match="was trained on other data"): Trainer(MLP_NET, TOY + 1e-3, out_dir=tmp_path, batch_size=32)
 
 
+def test_samples_of_retrained_members_are_drawn_again(tmp_path, monkeypatch):  # noticed: the cache key names recipe and seeds, not weights
+    from ensdiff.experiments import sample_images
+    from ensdiff.train import build_score_model
+    monkeypatch.setenv("ENSDIFF_CACHE", str(tmp_path))
+    members = [build_score_model(MLP_NET) for _ in range(2)]
+    draw = lambda ms: sample_images(Ensemble(ms), 8, (2,), dict(kind="em", steps=4), key="toy ensemble", progress=False)
+    first = draw(members)
+    torch.manual_seed(1); members[1] = build_score_model(MLP_NET)  # member 1 retrained: same key, other weights
+    with pytest.warns(UserWarning, match="drawn by other weights"): again = draw(members)
+    assert not torch.equal(first, again)
+    assert torch.equal(draw(members), again)  # and now cached for these weights
+
+
 def test_planted_forest_level_is_never_executed(tmp_path):  # item 3: a pickle would run its payload on load
     import pickle
     class Payload:
