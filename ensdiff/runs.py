@@ -4,7 +4,7 @@
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'save_results', 'project_root', 'project_relative', 'run_dir',
            'notebooks_dir', 'experiment_notebook', 'RunFailed', 'parse_param', 'notebook_parameters', 'parameter_kinds',
            'check_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted', 'run_experiment',
-           'experiment_runs', 'check_plan', 'reproduce', 'summary', 'write_report', 'show_run']
+           'experiment_runs', 'check_plan', 'default_jobs', 'reproduce', 'summary', 'write_report', 'show_run']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
 import ast, json, logging, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
@@ -280,12 +280,45 @@ def _run_one(name, preset, params, folder, runs_dir, nbs_dir, progress):
         status = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
         return status, f"{status}: {e}"
 
-def _limit_threads(threads):
-    "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says)."
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(threads))
+def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
+    "`reproduce`'s runs `todo`, `jobs` at a time in spawned workers with cores / jobs threads each; Ctrl-C or SIGTERM interrupts them all (each records where it stopped)."
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
+    statuses = {}
+    def collect(future):
+        i, name = futures[future]
+        try: statuses[name], message = future.result()
+        except Exception as e: statuses[name], message = "interrupted", f"interrupted: its worker ended ({type(e).__name__})"
+        echo(f"[{i}/{n}] {name}: {message}")
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(threads,)) as pool:
+            futures = {pool.submit(_run_one, name, preset, mine, folder, runs_dir, nbs_dir, False): (i, name) for i, name, mine, folder in todo}
+            try:
+                for done in as_completed(futures): collect(done)
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM: passed on to the workers as SIGTERM, which their runs record as an interruption
+                for f in futures: f.cancel()  # nothing new starts
+                for proc in list(pool._processes.values()): proc.terminate()
+                for f in futures:
+                    if not f.cancelled() and futures[f][1] not in statuses: collect(f)  # each records its interruption and returns
+    finally:
+        if previous is not None: signal.signal(signal.SIGTERM, previous)
+    return statuses
 
-def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print, jobs=1):
-    "Run every experiment (or `only` those) at `preset`, `jobs` at a time, skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
+def _init_worker(threads):
+    "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says). Signals are the parent's: an idle worker ignores them, a running one takes SIGTERM as an interruption (`run_experiment`)."
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(threads))
+    for sig in (signal.SIGINT, signal.SIGTERM): signal.signal(sig, signal.SIG_IGN)
+
+def default_jobs(preset):
+    "How many notebooks `reproduce` runs at once unless told: one per core at `smoke` (tiny models, one thread each), else 1 (a `cpu` or `paper` notebook uses every core, or the GPU, it is given)."
+    return max(1, os.cpu_count() or 1) if preset == "smoke" else 1
+
+def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print, jobs=None):
+    "Run every experiment (or `only` those) at `preset`, `jobs` at a time (None: `default_jobs`), skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
+    jobs = default_jobs(preset) if jobs is None else jobs
     if int(jobs) != jobs or jobs < 1: raise ValueError(f"`jobs` must be a positive whole number, got {jobs!r}")
     names, params = list(only or EXPERIMENTS), dict(params or {})
     check_plan(names, params, nbs_dir)
@@ -296,22 +329,12 @@ def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=Non
         if status == "complete":
             statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})")
         else: todo.append((i, name, mine, folder))
-    if jobs == 1:
+    if min(jobs, len(todo)) <= 1:
         for i, name, mine, folder in todo:
             statuses[name], message = _run_one(name, preset, mine, folder, runs_dir, nbs_dir, progress)
             echo(f"[{i}/{len(names)}] {name}: {message}")
             if statuses[name] == "interrupted": break
-    elif todo:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        threads = max(1, (os.cpu_count() or 1) // jobs)
-        echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_threads, initargs=(threads,)) as pool:
-            futures = {pool.submit(_run_one, name, preset, mine, folder, runs_dir, nbs_dir, False): (i, name) for i, name, mine, folder in todo}
-            for done in as_completed(futures):
-                i, name = futures[done]
-                statuses[name], message = done.result()
-                echo(f"[{i}/{len(names)}] {name}: {message}")
+    else: statuses.update(_run_parallel(todo, len(names), preset, runs_dir, nbs_dir, min(jobs, len(todo)), echo))
     statuses = {n: statuses[n] for n in names if n in statuses}
     report = write_report(preset, names, runs_dir, params)
     echo(f"{summary(statuses, len(names))}; report: {project_relative(report)}")

@@ -145,3 +145,23 @@ def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
     cells = json.loads((out / "nll.ipynb").read_text())["cells"]
     printed = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
     assert printed.strip() == (os.environ.get("OMP_NUM_THREADS") or str(max(1, (os.cpu_count() or 1) // 2))), printed  # the kernel's share of the cores
+
+
+def test_sigterm_stops_parallel_reproduce_cleanly(tmp_path):
+    "SIGTERM to `reproduce --jobs 2`: both running notebooks are marked interrupted (resumable), one message each, no traceback, exit 1."
+    import signal, time
+    nbs, runs = tiny_notebooks(tmp_path), tmp_path / "runs"
+    (nbs / "27_exp_nll.ipynb").write_text(TINY.replace("theory-poe", "nll"))
+    proc = subprocess.Popen([ENSDIFF, "reproduce", "--only", "theory-poe", "nll", "--jobs", "2", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q",
+                             "-p", "theory-poe:pause=60", "-p", "nll:pause=60"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 90
+    while time.time() < deadline and len(list(runs.glob("*/*/*.ipynb"))) < 2: time.sleep(0.5)
+    time.sleep(4)  # both inside their sleeping cell
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 1, (out, err)
+    assert "Traceback" not in err and "Traceback" not in out, err[-3000:]
+    assert out.count("interrupted") >= 2, out
+    for name in ("theory-poe", "nll"):
+        (folder,) = (runs / name).iterdir()
+        assert json.loads((folder / "results.json").read_text())["status"] == "interrupted"
