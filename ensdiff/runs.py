@@ -8,6 +8,7 @@ __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'save_results',
 
 # %% ../nbs/90_runs.ipynb #2b32e631
 import ast, json, logging, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -307,6 +308,17 @@ def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
         if previous is not None: signal.signal(signal.SIGTERM, previous)
     return statuses
 
+@contextmanager
+def _kernel_threads(threads):
+    "Kernels started inside use `threads` threads (unless the environment already says); the environment is restored after."
+    saved = {var: os.environ.get(var) for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    for var in saved: os.environ.setdefault(var, str(threads))
+    try: yield
+    finally:
+        for var, value in saved.items():
+            if value is None: os.environ.pop(var, None)
+            else: os.environ[var] = value
+
 def _init_worker(threads):
     "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says). Signals are the parent's: an idle worker ignores them, a running one takes SIGTERM as an interruption (`run_experiment`)."
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(threads))
@@ -330,10 +342,11 @@ def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=Non
             statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})")
         else: todo.append((i, name, mine, folder))
     if min(jobs, len(todo)) <= 1:
-        for i, name, mine, folder in todo:
-            statuses[name], message = _run_one(name, preset, mine, folder, runs_dir, nbs_dir, progress)
-            echo(f"[{i}/{len(names)}] {name}: {message}")
-            if statuses[name] == "interrupted": break
+        with _kernel_threads(max(1, (os.cpu_count() or 1) // jobs)):  # at smoke one thread even for one notebook: oversubscribed threads crawl
+            for i, name, mine, folder in todo:
+                statuses[name], message = _run_one(name, preset, mine, folder, runs_dir, nbs_dir, progress)
+                echo(f"[{i}/{len(names)}] {name}: {message}")
+                if statuses[name] == "interrupted": break
     else: statuses.update(_run_parallel(todo, len(names), preset, runs_dir, nbs_dir, min(jobs, len(todo)), echo))
     statuses = {n: statuses[n] for n in names if n in statuses}
     report = write_report(preset, names, runs_dir, params)

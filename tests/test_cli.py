@@ -111,10 +111,10 @@ def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
     assert "| theory-poe | defaults | complete |" in report and "| theory-poe/1 | tiny | **holds** | 1 < 2 |" in report
 
 
-def test_reproduce_smoke_image_experiment(tmp_path, monkeypatch):
-    "One image experiment end to end through `ensdiff reproduce` (the others run as notebook tests)."
+def test_reproduce_smoke_image_experiment(tmp_path, ensdiff_cache):
+    "One image experiment end to end through `ensdiff reproduce` (the others run as notebook tests), with the session's smoke members."
     res = subprocess.run([ENSDIFF, "reproduce", "--preset", "smoke", "--only", "aggregators", "--runs-dir", str(tmp_path / "runs"), "-q"],
-                         capture_output=True, text=True, cwd=tmp_path, env={**__import__("os").environ, "ENSDIFF_CACHE": str(tmp_path / "cache")})
+                         capture_output=True, text=True, cwd=tmp_path, env={**__import__("os").environ, "ENSDIFF_CACHE": str(ensdiff_cache)})
     assert res.returncode == 0, res.stderr[-3000:]
     (out,) = (tmp_path / "runs" / "aggregators").iterdir()
     results = json.loads((out / "results.json").read_text())
