@@ -204,7 +204,7 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     if trajectory and not hasattr(model, "members"): raise ValueError("`trajectory='mean_prediction'` needs an Ensemble as `model`")
     if n < 1 or batch_size < 1: raise ValueError(f"`n` and `batch_size` must be positive, got {n} and {batch_size}")
     path = _sample_path(key, n, shape, sampler, seed, trajectory) if key is not None else None
-    cached, weights = load_cached(path), weights_digest(model)
+    cached, weights = load_cached(path), (weights_digest(model) if path is not None else None)  # no cache, nothing to check
     if cached is not None and weights is not None and cached.get("weights", weights) != weights:
         warnings.warn(f"the cached samples of {key} were drawn by other weights than `model`'s (members retrained or changed since); drawing them again", stacklevel=2)
         cached = None

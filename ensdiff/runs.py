@@ -308,10 +308,12 @@ def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
         if previous is not None: signal.signal(signal.SIGTERM, previous)
     return statuses
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")  # what a kernel's torch and BLAS read for their thread count
+
 @contextmanager
 def _kernel_threads(threads):
     "Kernels started inside use `threads` threads (unless the environment already says); the environment is restored after."
-    saved = {var: os.environ.get(var) for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    saved = {var: os.environ.get(var) for var in _THREAD_VARS}
     for var in saved: os.environ.setdefault(var, str(threads))
     try: yield
     finally:
@@ -321,7 +323,7 @@ def _kernel_threads(threads):
 
 def _init_worker(threads):
     "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says). Signals are the parent's: an idle worker ignores them, a running one takes SIGTERM as an interruption (`run_experiment`)."
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(threads))
+    for var in _THREAD_VARS: os.environ.setdefault(var, str(threads))
     for sig in (signal.SIGINT, signal.SIGTERM): signal.signal(sig, signal.SIG_IGN)
 
 def default_jobs(preset):
