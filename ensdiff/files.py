@@ -8,9 +8,7 @@ __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environme
 import hashlib, json, os, platform, subprocess, tempfile, warnings
 from pathlib import Path
 
-import torch
-
-import ensdiff
+import ensdiff  # torch is imported where it is used: `ensdiff list` and `show` start without it
 
 # %% ../nbs/00a_files.ipynb #baf00175
 def git_revision(path=None):
@@ -72,6 +70,7 @@ def file_digest(path, chunk=1 << 20):
 def save_atomic(obj, path):
     "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    import torch
     tmp = _write_synced(path, lambda f: torch.save(obj, f))
     try: tmp_digest = _write_synced(digest_path(path), lambda f: f.write(file_digest(tmp).encode()))
     except BaseException:
@@ -83,6 +82,7 @@ def load_checkpoint(path):
     path, recorded = Path(path), digest_path(path)
     if recorded.exists() and file_digest(path) != recorded.read_text().strip():
         raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({recorded.name})")
+    import torch
     try: return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError: raise
     except Exception as e: raise DamagedFile(f"{path} cannot be read: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
@@ -98,6 +98,7 @@ def load_cached(path):
 # %% ../nbs/00a_files.ipynb #69cf19a6
 def _modules(obj, path, above=(), depth=4):
     "The `(path, nn.Module)` pairs reachable from `obj` through attributes, lists and dicts (an ensemble's members, a guided model's parts); a member held twice counts twice."
+    import torch
     if depth < 0 or id(obj) in above: return  # `above`: the objects on the way here, so that cycles end
     if isinstance(obj, torch.nn.Module): yield path, obj; return
     if isinstance(obj, (list, tuple)): items = list(enumerate(obj))
@@ -108,6 +109,7 @@ def _modules(obj, path, above=(), depth=4):
 
 def weights_digest(model):
     "SHA-256 (hex) of every weight and buffer `model` holds, name by name: its state dict, or its parts' (an `Ensemble`'s members, a guided model's two models); None when it holds none (a closed-form score)."
+    import torch
     h, found = hashlib.sha256(), False
     for path, module in _modules(model, "model"):
         for name, t in sorted(module.state_dict().items()):

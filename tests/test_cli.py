@@ -112,17 +112,17 @@ def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
 
 
 def test_reproduce_smoke_image_experiment(tmp_path, ensdiff_cache):
-    "One image experiment end to end through `ensdiff reproduce` (the others run as notebook tests), with the session's smoke members."
-    res = subprocess.run([ENSDIFF, "reproduce", "--preset", "smoke", "--only", "aggregators", "--runs-dir", str(tmp_path / "runs"), "-q"],
+    "One image experiment end to end through `ensdiff reproduce` (the others run as notebook tests), with the session's smoke members: the cheapest one, Figure 4."
+    res = subprocess.run([ENSDIFF, "reproduce", "--preset", "smoke", "--only", "training-length", "--runs-dir", str(tmp_path / "runs"), "-q"],
                          capture_output=True, text=True, cwd=tmp_path, env={**__import__("os").environ, "ENSDIFF_CACHE": str(ensdiff_cache)})
     assert res.returncode == 0, res.stderr[-3000:]
-    (out,) = (tmp_path / "runs" / "aggregators").iterdir()
+    (out,) = (tmp_path / "runs" / "training-length").iterdir()
     results = json.loads((out / "results.json").read_text())
-    assert results["status"] == "complete" and len(results["metrics"]["claims"]) >= 4
+    assert results["status"] == "complete" and len(results["metrics"]["claims"]) >= 3
     rows = results["metrics"]["rows"]
-    assert {"Arithmetic mean", "Dominant", "Mixture of experts", "Individual models"} <= set(rows)
+    assert {"member 0 @ 10", "member 1 @ 10", "mean K=2 @ 10", "mean K=2 @ 40"} <= set(rows)
     assert all(r["fid"] >= 0 for r in rows.values())
-    assert (out / "figure1_rules_same_noise.png").exists() and "aggregators" in (tmp_path / "runs" / "REPORT.md").read_text()
+    assert (out / "figure4_k2_vs_k1.png").exists() and "training-length" in (tmp_path / "runs" / "REPORT.md").read_text()
 
 
 def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):

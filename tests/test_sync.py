@@ -49,3 +49,18 @@ def test_every_exported_name_is_documented():
         module = importlib.import_module(f"ensdiff.{mod}")
         missing += [f"{mod}.{n}" for n in module.__all__ if callable(getattr(module, n)) and f"show_doc({n}" not in src]
     assert not missing, f"no show_doc for {missing}"
+
+
+def test_docs_build_runs_no_experiment_cells():
+    "The docs build executes every cell that imports anything (nbdev's `_do_eval`): such a cell holds imports only, else the build re-runs its work (a random Inception cost 31 s)."
+    import ast
+    from nbdev.process import NBProcessor
+    from nbdev.processors import _do_eval
+    heavy = []
+    for nb_path in sorted(NBS.glob("*.ipynb")):
+        for cell in NBProcessor(nb_path).nb.cells:
+            if cell.cell_type != "code" or cell.directives_.keys() & {"export", "exports", "exporti", "exec_doc"} or not _do_eval(cell): continue
+            body = cell.parsed_() or []
+            if not all(isinstance(n, (ast.Import, ast.ImportFrom)) or "show_doc" in ast.unparse(n) for n in body):
+                heavy.append(f"{nb_path.name}: {cell.source.splitlines()[0][:70]}")
+    assert not heavy, f"cells the docs build would execute, doing more than imports and show_doc: {heavy}"
