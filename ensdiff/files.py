@@ -12,13 +12,13 @@ import ensdiff  # torch is imported where it is used: `ensdiff list` and `show` 
 
 # %% ../nbs/00a_files.ipynb #baf00175
 def git_revision(path=None):
-    "Commit hash of the repository holding `path` (default: this package), with `-dirty` if it has uncommitted changes; None outside git."
+    "Commit hash of the repository holding `path` (default: this package); None outside git. Uncommitted changes to tracked files add `-dirty-` and 12 hex digits of their diff's SHA-256: two different uncommitted states are never the same revision."
     cwd = Path(path or Path(ensdiff.__file__).parent)
     try:
         rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd, capture_output=True, text=True).stdout.strip()
+        diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=cwd, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError): return None
-    return rev + ("-dirty" if dirty else "")
+    return rev + (f"-dirty-{hashlib.sha256(diff).hexdigest()[:12]}" if diff else "")
 
 def _write_synced(path, write):
     "Call `write(f)` on a temporary file beside `path`, fsync, and return the temporary file's path."

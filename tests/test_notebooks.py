@@ -23,7 +23,7 @@ def executed_by_reproduce(name):
     from ensdiff.runs import EXPERIMENTS, experiment_runs
     experiment = {nb: e for e, (nb, _) in EXPERIMENTS.items()}.get(name)
     revision = git_revision()
-    if experiment is None or revision is None or revision.endswith("-dirty"): return None
+    if experiment is None or revision is None or "-dirty" in revision: return None
     for folder, run, results in reversed(experiment_runs(experiment)):
         if (run or {}).get("git") == revision and run.get("preset") == "smoke" and not run.get("params") \
                 and (results or {}).get("status") == "complete" and code_cells(folder / f"{experiment}.ipynb") == code_cells(NBS / name):
@@ -55,7 +55,7 @@ def test_a_reproduce_run_stands_in_only_for_its_own_notebook(tmp_path, monkeypat
     from ensdiff.files import git_revision
     from ensdiff.runs import write_json_atomic
     revision = git_revision()
-    if revision is None or revision.endswith("-dirty"): pytest.skip("needs a clean git work tree")
+    if revision is None or "-dirty" in revision: pytest.skip("needs a clean git work tree")
     monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))
     folder = tmp_path / "theory-poe" / "20260101-000000"
     folder.mkdir(parents=True)
