@@ -3,9 +3,9 @@
 One run, the same members (the cpu preset's DDPM++, random weights: the cost does not depend on training), the same noise
 and the same Euler-Maruyama steps for every model: one member (which is also what a distilled student costs), the mean
 of K, the four guided pairs of `47_exp_guidance` at w = 1, and the mean with `EnsembleUncertainty` recording the score
-disagreement (every step) and the x0 spread in a classifier's features (every 10th step). The table gives the median
-time per sample over `--repeats` runs, its ratio to one member, and the network evaluations per sample that
-`ensdiff.guidance.network_evaluations` counts.
+disagreement (every step) and the x0 spread in a classifier's features (every 10th step). Every model takes a 2-step
+warm-up, then the repeats go round robin over the models. The table gives the median time per sample over `--repeats`
+runs, its ratio to one member, and the network evaluations per sample that `ensdiff.guidance.network_evaluations` counts.
 
     python benchmarks/uses_cost.py --threads 1 [--n 128] [--steps 100] [--repeats 2]
 """
@@ -46,15 +46,18 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     sde, x_T = VPSDE(), torch.randn(a.n, 1, 8, 8, generator=torch.Generator().manual_seed(1))
-    rows = []
-    for label, model in models().items():
-        times = []
-        for _ in range(a.repeats):
-            start = time.perf_counter()
-            with torch.no_grad(): euler_maruyama(model, sde, x_T, steps=a.steps, generator=torch.Generator().manual_seed(2))
-            times.append(time.perf_counter() - start)
-        evals = network_evaluations(model.ensemble if isinstance(model, EnsembleUncertainty) else model)
-        rows.append((label, 1e3 * statistics.median(times) / a.n, evals * a.steps))
+    ms = models()
+    times = {label: [] for label in ms}
+    with torch.no_grad():
+        for model in ms.values(): euler_maruyama(model, sde, x_T[:8], steps=2)  # warm-up: first-call allocations are not timed
+        for _ in range(a.repeats):  # round robin: a drift of the machine's speed spreads over every model alike
+            for label, model in ms.items():
+                if isinstance(model, EnsembleUncertainty): model.reset()  # record this batch only
+                start = time.perf_counter()
+                euler_maruyama(model, sde, x_T, steps=a.steps, generator=torch.Generator().manual_seed(2))
+                times[label].append(time.perf_counter() - start)
+    rows = [(label, 1e3 * statistics.median(times[label]) / a.n,
+             network_evaluations(m.ensemble if isinstance(m, EnsembleUncertainty) else m) * a.steps) for label, m in ms.items()]
     base = rows[0][1]
     print(f"{platform.machine()}, {a.threads} torch thread(s), torch {torch.__version__}, N = {a.n}, {a.steps} Euler-Maruyama steps, median of {a.repeats}")
     print("| model | ms per sample | / one member | network evaluations per sample |\n|---|---|---|---|")
