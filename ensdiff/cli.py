@@ -95,7 +95,7 @@ def main(argv=None):
     rep.add_argument("--runs-dir", default=None, help="where run folders and REPORT.md go (default: runs/ in the project root, or $ENSDIFF_RUNS)")
     rep.add_argument("--nbs-dir", default=None, help="folder of the notebooks (default: nbs/ of the clone, or $ENSDIFF_NBS)")
     rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    rep.add_argument("--jobs", type=int, default=None, help="run up to this many notebooks at once, each kernel with cores / jobs threads (default: one per core at smoke, 1 at cpu and paper)")
+    rep.add_argument("--jobs", type=int, default=None, help="run up to this many notebooks at once, each kernel with cores / jobs threads, at least 1 (default: cores + 1 at smoke, 1 at cpu and paper)")
     _add_executor_options(rep, "here")
     rep.set_defaults(func=_cmd_reproduce)
     mem = sub.add_parser("members", help="train every member the image experiments of a preset need, one job each, into the model store")

@@ -327,8 +327,8 @@ def _init_worker(threads):
     for sig in (signal.SIGINT, signal.SIGTERM): signal.signal(sig, signal.SIG_IGN)
 
 def default_jobs(preset):
-    "How many notebooks `reproduce` runs at once unless told: one per core at `smoke` (tiny models, one thread each), else 1 (a `cpu` or `paper` notebook uses every core, or the GPU, it is given)."
-    return max(1, os.cpu_count() or 1) if preset == "smoke" else 1
+    "How many notebooks `reproduce` runs at once unless told: one per core and one more at `smoke` (tiny models, one thread each; the extra one computes while another's kernel starts or waits for a member being trained), else 1 (a `cpu` or `paper` notebook uses every core, or the GPU, it is given)."
+    return max(1, os.cpu_count() or 1) + 1 if preset == "smoke" else 1
 
 def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=None, progress=True, echo=print, jobs=None):
     "Run every experiment (or `only` those) at `preset`, `jobs` at a time (None: `default_jobs`), skipping completed ones and resuming interrupted ones; write `REPORT.md`. Returns the statuses."
