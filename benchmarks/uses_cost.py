@@ -5,7 +5,8 @@ and the same Euler-Maruyama steps for every model: one member (which is also wha
 of K, the four guided pairs of `47_exp_guidance` at w = 1, and the mean with `EnsembleUncertainty` recording the score
 disagreement (every step) and the x0 spread in a classifier's features (every 10th step). Every model takes a 2-step
 warm-up, then the repeats go round robin over the models. The table gives the median time per sample over `--repeats`
-runs, its ratio to one member, and the network evaluations per sample that `ensdiff.guidance.network_evaluations` counts.
+runs, their range (max - min), its ratio to one member, and the network evaluations per sample that
+`ensdiff.guidance.network_evaluations` counts.
 
     python benchmarks/uses_cost.py --threads 1 [--n 128] [--steps 100] [--repeats 2]
 """
@@ -56,12 +57,12 @@ def main():
                 start = time.perf_counter()
                 euler_maruyama(model, sde, x_T, steps=a.steps, generator=torch.Generator().manual_seed(2))
                 times[label].append(time.perf_counter() - start)
-    rows = [(label, 1e3 * statistics.median(times[label]) / a.n,
+    rows = [(label, 1e3 * statistics.median(times[label]) / a.n, 1e3 * (max(times[label]) - min(times[label])) / a.n,
              network_evaluations(m.ensemble if isinstance(m, EnsembleUncertainty) else m) * a.steps) for label, m in ms.items()]
     base = rows[0][1]
     print(f"{platform.machine()}, {a.threads} torch thread(s), torch {torch.__version__}, N = {a.n}, {a.steps} Euler-Maruyama steps, median of {a.repeats}")
-    print("| model | ms per sample | / one member | network evaluations per sample |\n|---|---|---|---|")
-    for label, ms, evals in rows: print(f"| {label} | {ms:.1f} | {ms / base:.2f} | {evals} |")
+    print("| model | ms per sample | range over the repeats | / one member | network evaluations per sample |\n|---|---|---|---|---|")
+    for label, ms, spread, evals in rows: print(f"| {label} | {ms:.1f} | {spread:.1f} | {ms / base:.2f} | {evals} |")
 
 
 if __name__ == "__main__":
