@@ -20,14 +20,12 @@ def executed_by_reproduce(name):
     """The run folder in which `ensdiff reproduce --preset smoke` (README command 1) executed notebook `name` to completion,
     with default parameters, at this commit and a clean work tree, with the same code cells; None if there is none."""
     from ensdiff.files import git_revision
-    from ensdiff.runs import EXPERIMENTS, experiment_runs
+    from ensdiff.runs import EXPERIMENTS, _matching
     experiment = {nb: e for e, (nb, _) in EXPERIMENTS.items()}.get(name)
     revision = git_revision()
     if experiment is None or revision is None or "-dirty" in revision: return None
-    for folder, run, results in reversed(experiment_runs(experiment)):
-        if (run or {}).get("git") == revision and run.get("preset") == "smoke" and not run.get("params") \
-                and (results or {}).get("status") == "complete" and code_cells(folder / f"{experiment}.ipynb") == code_cells(NBS / name):
-            return folder
+    folder, status = _matching(experiment, "smoke", {}, revision, None)  # the newest run that `reproduce` would take for this one
+    if status == "complete" and code_cells(folder / f"{experiment}.ipynb") == code_cells(NBS / name): return folder
     return None
 
 
