@@ -66,11 +66,8 @@ def image_setup(preset, dataset=None, **overrides):
 # %% ../nbs/11_experiments.ipynb #fe0d4f21
 def image_data(dataset, data_root=None):
     "Training and held-out images in [-1, 1] and labels of `dataset`: `{'train', 'train_labels', 'test', 'test_labels'}`."
-    from ensdiff.data import cifar10, digits, image_folder, mnist5k, split_indices
-    if dataset in ("digits", "mnist16"):
-        x, y = digits() if dataset == "digits" else mnist5k(size=16)
-        train, _, test = split_indices(len(x), seed=0, test=0.2, stratify=y.numpy())
-        return dict(train=x[train], train_labels=y[train], test=x[test], test_labels=y[test])
+    from ensdiff.data import cifar10, image_folder
+    if dataset in ("digits", "mnist16"): return _split_digits(dataset)
     if data_root is None: raise ValueError(f"`data_root` must name the folder holding {dataset!r} (nothing is downloaded)")
     if dataset == "cifar10":
         (xtr, ytr), (xte, yte) = cifar10(data_root, train=True), cifar10(data_root, train=False)
@@ -81,6 +78,18 @@ def image_data(dataset, data_root=None):
         stack = lambda idx: torch.stack([folder[i] for i in idx])
         return dict(train=folder, train_labels=None, test=stack(range(len(folder) - n_test, len(folder))), test_labels=None)
     raise ValueError(f"unknown dataset {dataset!r}; choose from ['digits', 'mnist16', 'cifar10', 'ffhq']")
+
+def _split_digits(dataset, cached=True):
+    "digits / mnist16 split 80/20 (stratified, seed 0), kept in the user cache: the split imports scikit-learn, 1-3 s per kernel."
+    from importlib.metadata import version
+    path = cache_dir() / "data" / f"{dataset}-split-sklearn-{version('scikit-learn')}.pt"
+    if cached and (data := load_cached(path)) is not None: return data
+    from ensdiff.data import digits, mnist5k, split_indices
+    x, y = digits() if dataset == "digits" else mnist5k(size=16)
+    train, _, test = split_indices(len(x), seed=0, test=0.2, stratify=y.numpy())
+    data = dict(train=x[train], train_labels=y[train], test=x[test], test_labels=y[test])
+    if cached: save_atomic(data, path)
+    return data
 
 # %% ../nbs/11_experiments.ipynb #2efde6b1
 @dataclass(frozen=True)

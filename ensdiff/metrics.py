@@ -12,7 +12,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from scipy.integrate import solve_ivp
 
 from .sde import VPSDE, append_dims, randn
 from .theory import ddsm_loss, predictive_diversity
@@ -121,6 +120,7 @@ def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=Fals
         f, div = _divergence(model, sde, x, torch.full((B,), t, dtype=x0.dtype, device=x0.device), probe)
         return np.concatenate([f.flatten().cpu().double().numpy(), div.cpu().double().numpy()])
     init = np.concatenate([x0.flatten().cpu().double().numpy(), np.zeros(B)])
+    from scipy.integrate import solve_ivp  # here, not at import: scipy.integrate takes ~0.5 s to import
     sol = solve_ivp(rhs, (eps, sde.T), init, method="RK45", rtol=rtol, atol=atol)
     if not sol.success: raise RuntimeError(f"solve_ivp failed: {sol.message}")
     xT, delta = sol.y[:-B, -1].reshape(B, D), sol.y[-B:, -1]
@@ -164,7 +164,9 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
               cuda=(device or ("cuda" if torch.cuda.is_available() else "cpu")) != "cpu",
               kid_subset_size=min(kid_subset_size, len(samples), len(reference)))
     if feature_extractor == "inception-v3-compat": kw["feature_extractor_weights_path"] = inception_weights(inception_weights_path, download)
-    elif feature_extractor in CLASSIFIERS: kw["feature_extractor_weights_path"] = str(CLASSIFIERS[feature_extractor])
+    elif feature_extractor in CLASSIFIERS:
+        _register_with_fidelity(feature_extractor)
+        kw["feature_extractor_weights_path"] = str(CLASSIFIERS[feature_extractor])
     if reference_cache: kw.update(cache=True, input2_cache_name=f"{feature_extractor}-{reference_cache}", cache_root=str(cache_root or Path(torch.hub.get_dir()) / "fidelity_cache"))
     else: kw["cache"] = False
     m = torch_fidelity.calculate_metrics(input1=ImageSamples(samples), input2=ImageSamples(reference), fid=True, kid=True, **kw)
@@ -222,21 +224,26 @@ def _make_extractor(size):
             return (self.net.features(x.to(next(self.net.parameters()).device)),)
     return ClassifierFeatures
 
+_CLASSIFIER_SIDES = {"digits": 8, "mnist16": 16}  # dataset -> image side of its classifier
+
 def register_classifier(dataset, root=None, epochs=15):
-    "Train (once, cached under `root`) and register with torch-fidelity the classifier feature extractor of `dataset` ('digits' or 'mnist16'); returns its name and test accuracy."
-    import torch_fidelity
-    from ensdiff.data import digits, mnist5k, split_indices
+    "Train (once, cached under `root`) and register under `classifier-<dataset>` the classifier feature extractor of `dataset` ('digits' or 'mnist16'); returns its name and test accuracy."
+    if dataset not in _CLASSIFIER_SIDES: raise ValueError(f"`dataset` must be 'digits' or 'mnist16', got {dataset!r}")
     name = f"classifier-{dataset}"
     path = Path(root or Path(torch.hub.get_dir()) / "ensdiff") / f"{name}.pt"
-    images, labels = digits() if dataset == "digits" else mnist5k(size=16) if dataset == "mnist16" else (None, None)
-    if images is None: raise ValueError(f"`dataset` must be 'digits' or 'mnist16', got {dataset!r}")
     if not path.exists():
+        from ensdiff.data import digits, mnist5k, split_indices
+        images, labels = digits() if dataset == "digits" else mnist5k(size=16)
         train, _, test = split_indices(len(images), seed=0, test=0.2, stratify=labels.numpy())
         net = train_classifier(images[train], labels[train], images.shape[-1], epochs)
         with torch.no_grad(): acc = (net(images[test]).argmax(1) == labels[test]).float().mean().item()
         save_atomic(dict(state=net.state_dict(), test_accuracy=acc, dataset=dataset), path)
     ckpt = load_checkpoint(path)
-    if name not in torch_fidelity.registry.FEATURE_EXTRACTORS_REGISTRY:
-        torch_fidelity.register_feature_extractor(name, _make_extractor(images.shape[-1]))
     CLASSIFIERS[name] = path
     return name, ckpt["test_accuracy"]
+
+def _register_with_fidelity(name):
+    "Hand the registered classifier `name` to torch-fidelity (once per process; `fid_kid` calls this)."
+    import torch_fidelity
+    if name not in torch_fidelity.registry.FEATURE_EXTRACTORS_REGISTRY:
+        torch_fidelity.register_feature_extractor(name, _make_extractor(_CLASSIFIER_SIDES[name.removeprefix("classifier-")]))

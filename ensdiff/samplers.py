@@ -8,7 +8,6 @@ __all__ = ['euler_maruyama', 'noise_average', 'ddim_timesteps', 'ddim', 'pf_ode'
 import math
 import numpy as np
 import torch
-from scipy.integrate import solve_ivp
 from tqdm import tqdm
 from .sde import DDPMSchedule, VPSDE, append_dims, from_score, randn
 
@@ -114,6 +113,7 @@ def pf_ode(model,           # score model `model(x, t)`
         with torch.no_grad(): dx, score = _pf_drift(model, sde, x, tt)
         _report(callback, nfe, t, x, score, model); nfe += 1
         return dx.reshape(-1).double().cpu().numpy()
+    from scipy.integrate import solve_ivp  # here, not at import: scipy.integrate takes ~0.5 s to import
     sol = solve_ivp(rhs, (sde.T, eps), x_T.reshape(-1).double().cpu().numpy(), method=method, rtol=rtol, atol=atol)
     if not sol.success: raise RuntimeError(f"solve_ivp failed: {sol.message}")
     return torch.as_tensor(sol.y[:, -1], device=device, dtype=dtype).reshape(shape), nfe
