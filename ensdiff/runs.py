@@ -285,7 +285,7 @@ def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
     "`reproduce`'s runs `todo`, `jobs` at a time in spawned workers with cores / jobs threads each; Ctrl-C or SIGTERM interrupts them all (each records where it stopped)."
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = _threads_each(jobs)
     echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
     statuses = {}
     def collect(future):
@@ -321,6 +321,10 @@ def _kernel_threads(threads):
             if value is None: os.environ.pop(var, None)
             else: os.environ[var] = value
 
+def _threads_each(jobs):
+    "Threads of each kernel when `jobs` notebooks run at once: the cores shared out, at least one."
+    return max(1, (os.cpu_count() or 1) // jobs)
+
 def _init_worker(threads):
     "Initialiser of `reproduce`'s worker processes: the kernels they start use `threads` threads each (unless the environment already says). Signals are the parent's: an idle worker ignores them, a running one takes SIGTERM as an interruption (`run_experiment`)."
     for var in _THREAD_VARS: os.environ.setdefault(var, str(threads))
@@ -344,7 +348,7 @@ def reproduce(preset="smoke", only=None, params=None, runs_dir=None, nbs_dir=Non
             statuses[name] = "complete"; echo(f"[{i}/{len(names)}] {name}: already complete at this revision ({project_relative(folder)})")
         else: todo.append((i, name, mine, folder))
     if min(jobs, len(todo)) <= 1:
-        with _kernel_threads(max(1, (os.cpu_count() or 1) // jobs)):  # at smoke one thread even for one notebook: oversubscribed threads crawl
+        with _kernel_threads(_threads_each(jobs)):  # at smoke one thread even for one notebook: oversubscribed threads crawl
             for i, name, mine, folder in todo:
                 statuses[name], message = _run_one(name, preset, mine, folder, runs_dir, nbs_dir, progress)
                 echo(f"[{i}/{len(names)}] {name}: {message}")
