@@ -64,3 +64,13 @@ def test_docs_build_runs_no_experiment_cells():
             if not all(isinstance(n, (ast.Import, ast.ImportFrom)) or "show_doc" in ast.unparse(n) for n in body):
                 heavy.append(f"{nb_path.name}: {cell.source.splitlines()[0][:70]}")
     assert not heavy, f"cells the docs build would execute, doing more than imports and show_doc: {heavy}"
+
+
+def test_no_control_characters_in_notebook_sources():
+    "LaTeX written into a notebook's JSON by hand turns `\\text`, `\\beta`, `\\frac` into a tab, backspace or form feed: none in any cell."
+    found = []
+    for nb in sorted(NBS.glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(nb.read_text())["cells"]):
+            text = "".join(cell["source"])
+            found += [f"{nb.name} cell {i}: {ch!r} in ...{text[max(0, k - 30):k + 10]!r}" for k, ch in enumerate(text) if ch in "\t\b\f\r\v"]
+    assert not found, "\n".join(found)
