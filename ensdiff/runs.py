@@ -2,12 +2,13 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'EXPERIMENTS', 'in_test', 'preset_config', 'save_results', 'project_root', 'project_relative', 'run_dir',
-           'notebooks_dir', 'experiment_notebook', 'RunFailed', 'parse_param', 'notebook_parameters', 'parameter_kinds',
-           'check_parameters', 'mark_failed', 'IPCKernelManager', 'mark_interrupted', 'run_experiment',
-           'experiment_runs', 'check_plan', 'default_jobs', 'reproduce', 'summary', 'write_report', 'show_run']
+           'notebooks_dir', 'experiment_notebook', 'tidy_outputs', 'tidy_progress', 'RunFailed', 'parse_param',
+           'notebook_parameters', 'parameter_kinds', 'check_parameters', 'mark_failed', 'IPCKernelManager',
+           'mark_interrupted', 'run_experiment', 'experiment_runs', 'check_plan', 'default_jobs', 'reproduce',
+           'summary', 'write_report', 'show_run']
 
 # %% ../nbs/90_runs.ipynb #2b32e631
-import ast, json, logging, os, platform, shutil, signal, subprocess, sys, tempfile, threading, time
+import ast, json, logging, os, platform, re, shutil, signal, subprocess, sys, tempfile, threading, time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +103,41 @@ def experiment_notebook(name, nbs_dir=None):
     nb = notebooks_dir(nbs_dir) / EXPERIMENTS[name][0]
     if not nb.exists(): raise FileNotFoundError(f"the notebook of {name!r} is missing: {nb}")
     return nb
+
+# %% ../nbs/90_runs.ipynb #449e5ae0
+_BAR = re.compile(r"^(.*?)\s*(\d+)%\|[^|]*\|\s*[^/\s]*/?(\S*)")  # a tqdm line: 'desc:  42%|████      | 42/100 [00:01<00:02, 30.1it/s]'
+
+def _last_states(text):
+    "`text` with each progress bar at its last state, in order of first appearance; unchanged when it holds no bar."
+    lines = [l for l in re.split(r"\r\n|\r|\n", text) if l]
+    if not any(_BAR.match(l) for l in lines): return text
+    kept, bars = [], {}
+    for line in lines:
+        m = _BAR.match(line)
+        if m is None: kept.append(line); continue
+        key, pct = (m.group(1), m.group(3)), int(m.group(2))  # a bar is its description and total
+        if key in bars and pct >= bars[key][1]: index = bars[key][0]; kept[index] = line  # the same bar, further on
+        else: index = len(kept); kept.append(line)  # a new bar, or the same one started again
+        bars[key] = (index, pct)
+    return "\n".join(kept) + "\n"
+
+def tidy_outputs(outputs):
+    "A cell's `outputs` (nbformat dicts) with consecutive outputs to one stream merged and each progress bar at its last state."
+    merged = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == o["name"]:
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(o["text"])
+        else: merged.append(dict(o))
+    for o in merged:
+        if o.get("output_type") == "stream": o["text"] = _last_states("".join(o["text"]))
+    return merged
+
+def tidy_progress(path):
+    "Rewrite the notebook file `path` with every cell's outputs tidied (`tidy_outputs`)."
+    nb = json.loads(Path(path).read_text())
+    for c in nb["cells"]:
+        if "outputs" in c: c["outputs"] = tidy_outputs(c["outputs"])
+    write_bytes_atomic(path, (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
 # %% ../nbs/90_runs.ipynb #7510376a
 class RunFailed(RuntimeError):
@@ -241,6 +277,7 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
         raise RunFailed(f"{name} failed after {time.time() - start:.0f} s: {reason}; see {project_relative(out)}") from e
     finally:
         if previous is not None: signal.signal(signal.SIGTERM, previous)
+        if executed.exists(): tidy_progress(executed)  # one output per progress bar, not one per refresh
     results = out / "results.json"
     status = json.loads(results.read_text()).get("status") if results.exists() else None
     run = json.loads((out / "run.json").read_text())

@@ -123,6 +123,9 @@ def test_reproduce_smoke_image_experiment(tmp_path, ensdiff_cache):
     assert {"member 0 @ 10", "member 1 @ 10", "mean K=2 @ 10", "mean K=2 @ 40"} <= set(rows)
     assert all(r["fid"] >= 0 for r in rows.values())
     assert (out / "figure4_k2_vs_k1.png").exists() and "training-length" in (tmp_path / "runs" / "REPORT.md").read_text()
+    cells = json.loads((out / "training-length.ipynb").read_text())["cells"]
+    bars = ["".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream" and "%|" in "".join(o["text"])]
+    assert bars and all(b.count("%|") == len(set(line.split("%|")[0] for line in b.splitlines())) for b in bars)  # one line per bar: run_experiment tidied its notebook
 
 
 def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
