@@ -10,13 +10,13 @@ import hashlib, importlib, io, json, math, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import Parallel, delayed
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.preprocessing import MinMaxScaler
 from tqdm import tqdm
 
 from .aggregate import RULES, aggregate, check_finite
-from .hist_forest import HistForest
+from .hist_forest import HistForest, thread_budget
 
 # %% ../nbs/10_forest.ipynb #486c30fc
 TREE_RULES = (*[r for r in RULES if r != "sum"], "alternating", "random_select")
@@ -61,7 +61,7 @@ class TableCoder:
 # %% ../nbs/10_forest.ipynb #bd050dfc
 def _tree_leaves(trees, x32, n_jobs=1):
     "Leaf index of every row in every tree, `(K, B)`; the trees split into one chunk per thread (`apply` releases the GIL)."
-    chunks = np.array_split(np.arange(len(trees)), min(effective_n_jobs(n_jobs), len(trees)))
+    chunks = np.array_split(np.arange(len(trees)), min(thread_budget(n_jobs), len(trees)))
     leaves = lambda idx: np.stack([trees[k].apply(x32, check_input=False) for k in idx])
     if len(chunks) == 1: return leaves(chunks[0])
     return np.concatenate(Parallel(n_jobs=len(chunks), prefer="threads")(delayed(leaves)(c) for c in chunks))
@@ -79,10 +79,11 @@ class ForestVP:
         max_depth=7,       # depth of the trees
         rule="mean",       # how the trees' noise predictions combine: one of `TREE_RULES`
         model="random_forest", # 'random_forest' (scikit-learn), 'hist_forest' (`ensdiff.hist_forest`, same trees, faster) or 'xgboost' (one multi-output XGBRegressor per level)
-        n_jobs=-1,         # cores for fitting
+        n_jobs=-1,         # threads for fitting (-1: the process's share, `ensdiff.hist_forest.thread_budget`)
         seed=0):           # seed of the noise and of the forests
         if rule not in TREE_RULES: raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {TREE_RULES}")
         if model not in MODELS: raise ValueError(f"`model` must be one of {MODELS}, got {model!r}")
+        thread_budget(n_jobs)  # a bad `n_jobs` is refused here, not at the first fit
         self.n_estimators, self.n_t, self.duplicate_K, self.beta_min, self.beta_max = n_estimators, n_t, duplicate_K, beta_min, beta_max
         self.eps, self.max_depth, self.rule, self.model, self.n_jobs, self.seed = eps, max_depth, rule, model, n_jobs, seed
         self.times = np.linspace(eps, 1, n_t)
@@ -130,8 +131,8 @@ class ForestVP:
         if self.model == "xgboost":
             import xgboost as xgb
             return xgb.XGBRegressor(n_estimators=self.n_estimators, max_depth=self.max_depth, learning_rate=0.3, reg_lambda=0., tree_method="hist",
-                                    n_jobs=self.n_jobs, random_state=self.seed)
-        return RandomForestRegressor(n_estimators=self.n_estimators, max_depth=self.max_depth, n_jobs=self.n_jobs, random_state=self.seed)
+                                    n_jobs=thread_budget(self.n_jobs), random_state=self.seed)
+        return RandomForestRegressor(n_estimators=self.n_estimators, max_depth=self.max_depth, n_jobs=thread_budget(self.n_jobs), random_state=self.seed)
 
     def with_trees(self, K, rule=None):
         "This model restricted to the first `K` trees of each forest (no refit), optionally with another `rule`."
@@ -342,12 +343,12 @@ def efficiency(generated, test, target_col, task, seed=0):
         if len(classes) < 2: return dict(mean=float(f1_score(yt, np.full_like(yt, classes[0]), average="macro")), single_class=True)
         codes = np.searchsorted(classes, yg)
         models = dict(logistic=LogisticRegression(max_iter=1000), adaboost=AdaBoostClassifier(random_state=seed),
-                      random_forest=RandomForestClassifier(max_depth=28, random_state=seed, n_jobs=-1),
-                      xgboost=xgb.XGBClassifier(random_state=seed, n_jobs=-1))
+                      random_forest=RandomForestClassifier(max_depth=28, random_state=seed, n_jobs=thread_budget()),
+                      xgboost=xgb.XGBClassifier(random_state=seed, n_jobs=thread_budget()))
         for name, m in models.items(): scores[name] = float(f1_score(yt, classes[m.fit(Xg, codes).predict(Xt).astype(int)], average="macro"))
     else:
         models = dict(linear=LinearRegression(), adaboost=AdaBoostRegressor(random_state=seed),
-                      random_forest=RandomForestRegressor(max_depth=28, random_state=seed, n_jobs=-1), xgboost=xgb.XGBRegressor(random_state=seed, n_jobs=-1))
+                      random_forest=RandomForestRegressor(max_depth=28, random_state=seed, n_jobs=thread_budget()), xgboost=xgb.XGBRegressor(random_state=seed, n_jobs=thread_budget()))
         for name, m in models.items(): scores[name] = float(r2_score(yt, m.fit(Xg, yg).predict(Xt)))
     return dict(mean=float(np.mean(list(scores.values()))), **scores)
 
