@@ -68,6 +68,7 @@ REFUSALS = [
     (lambda: euler_maruyama(ONE, VPSDE(), XS, steps=5, noise_draws=0), "`noise_draws` must be"),
     (lambda: pf_ode(ONE, VPSDE(), XS, eps=2), "`eps` must lie in (0, T=1)"),
     (lambda: aggregate([torch.zeros(2), np.zeros(2)]), "mixes torch tensors and other arrays"),
+    (lambda: ForestVP(n_jobs=0), "`n_jobs` must be a positive integer, -1 or None"),
 ]
 
 
