@@ -41,7 +41,8 @@ def main():
     base = dict((j, w) for j, w, _, _ in rows).get(1)
     print("\n| --jobs | wall (s) | CPU of the kernels (s) | cores busy on average | wall / wall at --jobs 1 | exit |\n|---|---|---|---|---|---|")
     for jobs, wall, cpu, rc in rows:
-        print(f"| {jobs} | {wall:.0f} | {cpu:.0f} | {cpu / wall:.2f} | {wall / base:.2f} | {rc} |" if base else f"| {jobs} | {wall:.0f} | {cpu:.0f} | {cpu / wall:.2f} | - | {rc} |")
+        ratio = f"{wall / base:.2f}" if base else "-"
+        print(f"| {jobs} | {wall:.0f} | {cpu:.0f} | {cpu / wall:.2f} | {ratio} | {rc} |")
 
 
 if __name__ == "__main__":
