@@ -90,6 +90,7 @@ def main(argv=None):
                 config = json.dumps(dict(net=net, train={**recipe, "steps": args.steps}, seed=s))
                 save_atomic(dict(state=trainer.member(k).cpu().state_dict(), config=config), os.path.join(args.out, f"seed_{s}.pt"))
             print(f"{len(args.seeds)} member(s) trained to step {trainer.step} on {world} process(es); checkpoint in {args.out}")
+        dist.barrier()  # no process tears its connections down while another still works (CI once saw gloo abort rank 1 there)
     finally: dist.destroy_process_group()
 
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()
