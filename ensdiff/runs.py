@@ -318,11 +318,26 @@ def _run_one(name, preset, params, folder, runs_dir, nbs_dir, progress):
         status = "interrupted" if isinstance(e.__cause__, KeyboardInterrupt) else "failed"
         return status, f"{status}: {e}"
 
+# seconds each experiment took in a quiet smoke `reproduce` (2 cores, 3 at once, 2026-12-02): the guess for one never completed here
+_SMOKE_WALL_S = {"aggregators": 56, "subsets": 50, "regime": 50, "init-scale": 43, "ensemble-size": 26, "forest": 26, "distillation": 24,
+                 "nll": 23, "guidance": 20, "learned-aggregation": 20, "snapshot-ensembles": 19, "loss-vs-fid": 19, "mc-dropout": 18,
+                 "trajectory-rules": 18, "theory-poe": 15, "training-length": 15, "uncertainty": 10}
+
+def _expected_wall_s(name, preset, runs_dir):
+    "How long a run of `name` at `preset` should take: its latest completed run's wall time in `runs_dir`, else its smoke time, else 0."
+    walls = [run["wall_s"] for _, run, results in experiment_runs(name, runs_dir)
+             if run and run.get("wall_s") and run.get("preset") == preset and (results or {}).get("status") == "complete"]
+    return walls[-1] if walls else _SMOKE_WALL_S.get(name, 0)
+
+def _longest_first(todo, preset, runs_dir):
+    "`reproduce`'s runs `todo` in the order to start them in parallel: longest expected first, so that no long run starts last and runs alone."
+    return sorted(todo, key=lambda run: -_expected_wall_s(run[1], preset, runs_dir))
+
 def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
-    "`reproduce`'s runs `todo`, `jobs` at a time in spawned workers with cores / jobs threads each; Ctrl-C or SIGTERM interrupts them all (each records where it stopped)."
+    "`reproduce`'s runs `todo`, `jobs` at a time in spawned workers with cores / jobs threads each, longest first; Ctrl-C or SIGTERM interrupts them all (each records where it stopped)."
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    threads = _threads_each(jobs)
+    threads, todo = _threads_each(jobs), _longest_first(todo, preset, runs_dir)
     echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
     statuses = {}
     def collect(future):
