@@ -34,21 +34,22 @@ IMAGE_PRESETS = {
         net=dict(kind="DDPMpp", image_size=8, channels=1, nf=8, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=[4]),
         train=dict(objective="vp", batch_size=32, lr=2e-3, warmup=5, grad_clip=1.0, ema_decay=0.9),
         steps=40, aux_steps=20, snapshot_every=10, K=3, n_samples=100, sampler=dict(kind="em", steps=8),
-        n_eval=64, ddsm_draws=2, features="classifier", batch_size=500, grid=[10, 20, 40], K_mc=3, nll_images=6, nll_rtol=1e-3, levels=17)},
+        n_eval=64, ddsm_draws=2, features="classifier", batch_size=500, grid=[10, 20, 40], K_mc=3, nll_images=6, nll_rtol=1e-3, levels=17,
+        n_boot=50)},
     "cpu": {"digits": dict(
         net=_DIGITS_NET, train=dict(objective="vp", batch_size=128, lr=1e-3, warmup=200, grad_clip=1.0, ema_decay=0.999),
         steps=3000, aux_steps=1500, snapshot_every=250, K=5, n_samples=2000, sampler=dict(kind="em", steps=100),
         n_eval=360, ddsm_draws=8, features="classifier", batch_size=1000, grid=[250, 500, 1000, 1500, 2000, 3000], K_mc=10,
-        nll_images=200, nll_rtol=1e-5, levels=17)},
+        nll_images=200, nll_rtol=1e-5, levels=17, n_boot=200)},
     "paper": {
         "cifar10": dict(net=dict(kind="DDPMpp"), train=_PAPER_TRAIN, steps=200_000, aux_steps=200_000, snapshot_every=10_000, K=5,
                         n_samples=10_000, sampler=dict(kind="em", steps=1000), n_eval=10_000, ddsm_draws=1,
                         features="inception", batch_size=500, grid=[10_000, 25_000, 50_000, 100_000, 150_000, 200_000], K_mc=20,
-                        nll_images=1000, nll_rtol=1e-5, levels=256),
+                        nll_images=1000, nll_rtol=1e-5, levels=256, n_boot=200),
         "ffhq": dict(net=dict(kind="ADM"), train=dict(objective="ddpm", batch_size=4, lr=1e-4, warmup=0, grad_clip=None, ema_decay=0.9999),
                      steps=10_000_000, aux_steps=10_000_000, snapshot_every=500_000, K=4, n_samples=10_000,
                      sampler=dict(kind="ddim", steps=100, eta=0.5), n_eval=1000, ddsm_draws=1, features="inception", batch_size=16,
-                     grid=[500_000, 1_000_000, 5_000_000, 10_000_000], K_mc=0, nll_images=100, nll_rtol=1e-5, levels=256)},
+                     grid=[500_000, 1_000_000, 5_000_000, 10_000_000], K_mc=0, nll_images=100, nll_rtol=1e-5, levels=256, n_boot=200)},
 }
 
 def image_setup(preset, dataset=None, **overrides):
@@ -416,10 +417,10 @@ class ImageExperiment:
         seed=0,            # seed of the samples (common random numbers across every model)
         data_root=None,    # folder of CIFAR-10 / FFHQ (paper preset)
         progress=True,     # tqdm bars
-        n_boot=200,        # joint bootstrap replicates behind every FID / KID error and contrast
+        n_boot=None,       # joint bootstrap replicates behind every FID / KID error and contrast; None: the setup's (200; 50 at smoke)
         resampling="bootstrap"): # 'bootstrap' or 'subsample' (`ensdiff.stats.PairedBootstrap`)
         self.name, self.setup, self.device, self.seed, self.progress = name, setup, device, seed, progress
-        self.n_boot, self.resampling, self.boots, self.losses, self._reference = n_boot, resampling, {}, {}, None
+        self.n_boot, self.resampling, self.boots, self.losses, self._reference = n_boot or setup["n_boot"], resampling, {}, {}, None
         self.data = data if data is not None else image_data(setup["dataset"], data_root)
         self.shape = tuple(self.data["test"].shape[1:])
         self.feature_extractor = register_features(setup)
