@@ -319,9 +319,9 @@ def _run_one(name, preset, params, folder, runs_dir, nbs_dir, progress):
         return status, f"{status}: {e}"
 
 # seconds each experiment took in a quiet smoke `reproduce` (2 cores, 3 at once, 2026-12-02): the guess for one never completed here
-_SMOKE_WALL_S = {"aggregators": 56, "subsets": 50, "regime": 50, "init-scale": 43, "ensemble-size": 26, "forest": 26, "distillation": 24,
-                 "nll": 23, "guidance": 20, "learned-aggregation": 20, "snapshot-ensembles": 19, "loss-vs-fid": 19, "mc-dropout": 18,
-                 "trajectory-rules": 18, "theory-poe": 15, "training-length": 15, "uncertainty": 10}
+_SMOKE_WALL_S = {"aggregators": 49, "subsets": 46, "regime": 37, "distillation": 35, "init-scale": 33, "theory-poe": 23, "nll": 22,
+                 "forest": 22, "learned-aggregation": 19, "snapshot-ensembles": 18, "mc-dropout": 17, "guidance": 17, "loss-vs-fid": 16,
+                 "uncertainty": 14, "trajectory-rules": 14, "training-length": 12, "ensemble-size": 11}
 
 def _expected_wall_s(name, preset, runs_dir):
     "How long a run of `name` at `preset` should take: its latest completed run's wall time in `runs_dir`, else its smoke time, else 0."
