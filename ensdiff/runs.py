@@ -338,7 +338,7 @@ def _run_parallel(todo, n, preset, runs_dir, nbs_dir, jobs, echo):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     threads, todo = _threads_each(jobs), _longest_first(todo, preset, runs_dir)
-    echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each")
+    echo(f"{len(todo)} experiment(s) to run, {jobs} at a time with {threads} thread(s) each, the longest first")
     statuses = {}
     def collect(future):
         i, name = futures[future]
