@@ -137,7 +137,7 @@ def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
     res = run("reproduce", "--only", "theory-poe", "nll", "--jobs", "2", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q",
               "-p", "theory-poe:pause=6", "-p", "nll:pause=6", tmp_path=tmp_path)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert "2 at a time with 1 thread(s) each, the longest first" in res.stdout and "2/2 complete; report:" in res.stdout, res.stdout
+    assert "2 at a time" in res.stdout and "the longest first" in res.stdout and "2/2 complete; report:" in res.stdout, res.stdout
     spans = []
     for name in ("theory-poe", "nll"):
         (out,) = (runs / name).iterdir()
