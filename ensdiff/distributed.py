@@ -80,21 +80,17 @@ def main(argv=None):
     parser.add_argument("--backend", default=None, help="gloo or nccl (default: nccl with CUDA, else gloo)")
     args = parser.parse_args(argv)
     rank, world, device = init_distributed(args.backend)
-    finished = False
-    try:
-        net, recipe = json.loads(args.net), json.loads(args.recipe)
-        trainer = DistributedTrainer(net, _load_data(args.data, args.toy_points), seeds=args.seeds, out_dir=args.out, device=device,
-                                     checkpoint_every=args.checkpoint_every, **recipe)
-        trainer.train(args.steps, progress=rank == 0)
-        if rank == 0:  # member files in the model store's format (`ensdiff.train.load_member` reads them)
-            for k, s in enumerate(args.seeds):
-                config = json.dumps(dict(net=net, train={**recipe, "steps": args.steps}, seed=s))
-                save_atomic(dict(state=trainer.member(k).cpu().state_dict(), config=config), os.path.join(args.out, f"seed_{s}.pt"))
-            print(f"{len(args.seeds)} member(s) trained to step {trainer.step} on {world} process(es); checkpoint in {args.out}")
-        dist.barrier()  # no process tears its connections down while another still works
-        finished = True
-    finally:
-        if finished: dist.destroy_process_group()  # after an error it could wait on a peer's collective: torchrun ends the others
+    net, recipe = json.loads(args.net), json.loads(args.recipe)
+    trainer = DistributedTrainer(net, _load_data(args.data, args.toy_points), seeds=args.seeds, out_dir=args.out, device=device,
+                                 checkpoint_every=args.checkpoint_every, **recipe)
+    trainer.train(args.steps, progress=rank == 0)
+    if rank == 0:  # member files in the model store's format (`ensdiff.train.load_member` reads them)
+        for k, s in enumerate(args.seeds):
+            config = json.dumps(dict(net=net, train={**recipe, "steps": args.steps}, seed=s))
+            save_atomic(dict(state=trainer.member(k).cpu().state_dict(), config=config), os.path.join(args.out, f"seed_{s}.pt"))
+        print(f"{len(args.seeds)} member(s) trained to step {trainer.step} on {world} process(es); checkpoint in {args.out}")
+    dist.barrier()  # no process tears its connections down while another still works
+    dist.destroy_process_group()  # only after a clean finish: after an error it could wait on a peer's collective (torchrun ends the others)
 
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules:
     main()
