@@ -12,7 +12,8 @@ class ArgumentError(ValueError, TypeError):
     "A public function's argument refused at the door: the message names the argument, what was expected and what came."
 
 def _show(value):
-    "`value` as a refusal shows it: short, its type named when the repr does not say it."
+    "`value` as a refusal shows it: short, its type named when the repr does not say it (numpy scalars as the numbers they are)."
+    if isinstance(value, numbers.Number) and hasattr(value, "item"): value = value.item()
     text = repr(value)
     text = text if len(text) <= 60 else text[:57] + "..."
     return text if isinstance(value, (numbers.Number, str, type(None))) else f"{text} ({type(value).__name__})"
@@ -91,14 +92,14 @@ def images(x, name, channels=None, size=None, tol=IMAGE_TOLERANCE):
     return x
 
 # %% ../nbs/00b_checks.ipynb #f27f730c
-def writable_folder(path, name):
-    "`path` as a `Path` when it is a folder this process may write, or could create (the nearest existing folder above it writable); else `ArgumentError` naming `name`."
+def writable_folder(path, name, access=True):
+    "`path` as a `Path` when it is a folder this process may write, or could create (the nearest existing folder above it writable); else `ArgumentError` naming `name`. `access=False`: only a folder (or none yet), not under a file, for folders that may be read-only."
     if not isinstance(path, (str, os.PathLike)) or str(path) == "": raise ArgumentError(f"`{name}` must be a folder (a path), got {_show(path)}")
     path = Path(path)
     for p in (path, *path.absolute().parents):
         if not p.exists(): continue
         if not p.is_dir():
             raise ArgumentError(f"`{name}` must be a folder one may write, got {path}" + (", which is a file" if p == path else f", under {p}, which is a file"))
-        if not os.access(p, os.W_OK | os.X_OK): raise ArgumentError(f"`{name}` must be a folder one may write, got {path}: cannot write {p}")
+        if access and not os.access(p, os.W_OK | os.X_OK): raise ArgumentError(f"`{name}` must be a folder one may write, got {path}: cannot write {p}")
         return path
     return path

@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environment', 'DamagedFile', 'digest_path', 'file_digest',
-           'save_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'cache_dir']
+           'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'cache_dir']
 
 # %% ../nbs/00a_files.ipynb #c86fa077
 import hashlib, json, os, platform, subprocess, tempfile, warnings
@@ -67,21 +67,49 @@ def file_digest(path, chunk=1 << 20):
         while block := f.read(chunk): h.update(block)
     return h.hexdigest()
 
+def _recorded(path):
+    "The SHA-256s that `digest_path(path)` accepts for `path` (one, or two while the file is being replaced); [] when there is none."
+    try: return [line.strip() for line in digest_path(path).read_text().splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError): return []  # missing, a folder, unreadable: no digest
+
+def _record(path, digests):
+    "Write the list of SHA-256s accepted for `path` (atomically)."
+    write_bytes_atomic(digest_path(path), "\n".join(dict.fromkeys(digests)).encode())
+
 def save_atomic(obj, path):
-    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`."
+    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`, which accepts the old bytes and the new while the rename happens."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     import torch
     tmp = _write_synced(path, lambda f: torch.save(obj, f))
-    try: tmp_digest = _write_synced(digest_path(path), lambda f: f.write(file_digest(tmp).encode()))
+    try:
+        new = file_digest(tmp)
+        _record(path, [*_recorded(path), new])  # a kill from here to the rename leaves the old file, still proven
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
-    os.replace(tmp, path); os.replace(tmp_digest, digest_path(path))  # a kill between the two leaves a mismatch: refused, never trusted
+    _record(path, [new])
+
+def move_atomic(src, dst):
+    "Rename the file `src` written by `save_atomic` to `dst`, with its digest: a kill at any point leaves each of the two files that exists proven by its digest."
+    src, dst = Path(src), Path(dst)
+    moved = _recorded(src)
+    if not moved: raise DamagedFile(f"{src} has no recorded SHA-256 ({digest_path(src).name} is missing): it cannot be moved as a file that proves what it is")
+    _record(dst, [*_recorded(dst), *moved])  # dst's list accepts its old bytes and src's while the rename happens
+    os.replace(src, dst)
+    _record(dst, moved)
+    digest_path(src).unlink(missing_ok=True)
 
 def load_checkpoint(path):
-    "A file written by `save_atomic` (`weights_only=True`); `DamagedFile` when its bytes do not match its SHA-256 or it cannot be read."
-    path, recorded = Path(path), digest_path(path)
-    if recorded.exists() and file_digest(path) != recorded.read_text().strip():
-        raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({recorded.name})")
+    "A file written by `save_atomic` (`weights_only=True`); `DamagedFile` when its bytes do not match its SHA-256, its SHA-256 is missing, or it cannot be read."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no file at {path}")
+    if path.is_dir(): raise DamagedFile(f"{path} is a folder, not a file written by ensdiff")
+    recorded = _recorded(path)
+    if not recorded:
+        raise DamagedFile(f"{path} has no recorded SHA-256 ({digest_path(path).name} is missing): it cannot prove what it is; "
+                          "a file ensdiff writes always has one (a plain `torch.save` file loads with `torch.load(path, weights_only=True)`)")
+    if file_digest(path) not in recorded:
+        raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({digest_path(path).name})")
     import torch
     try: return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError: raise

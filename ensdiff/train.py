@@ -16,7 +16,8 @@ import torch.nn as nn
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
 
-from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, save_atomic
+from .checks import ArgumentError, number, whole, writable_folder
+from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, write_json_atomic
 from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
 from .theory import ddsm_loss
@@ -75,14 +76,11 @@ def _rng_tensor(state):
 # %% ../nbs/05_train.ipynb #2172956d
 def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint_every, snapshot_every):
     "Refuse, by name, the training settings and data that would train silently wrong (NaN members, negative rates, a crash at step one)."
-    whole = lambda v: isinstance(v, int) or (isinstance(v, float) and v.is_integer())
-    for name, v in (("batch_size", batch_size), ("checkpoint_every", checkpoint_every)):
-        if not whole(v) or v < 1: raise ValueError(f"`{name}` must be a positive whole number, got {v!r}")
-    if snapshot_every is not None and (not whole(snapshot_every) or snapshot_every < 1): raise ValueError(f"`snapshot_every` must be None or a positive whole number, got {snapshot_every!r}")
-    if not whole(warmup) or warmup < 0: raise ValueError(f"`warmup` must be a non-negative whole number of steps, got {warmup!r}")
-    if not lr > 0: raise ValueError(f"`lr` must be positive, got {lr!r}")
-    if grad_clip is not None and not grad_clip > 0: raise ValueError(f"`grad_clip` must be None or positive, got {grad_clip!r}")
-    if not 0 <= ema_decay < 1: raise ValueError(f"`ema_decay` must lie in [0, 1), got {ema_decay!r}")
+    whole(batch_size, "batch_size"); whole(checkpoint_every, "checkpoint_every"); whole(snapshot_every, "snapshot_every", none=True)
+    whole(warmup, "warmup", low=0)
+    number(lr, "lr", 0, low_open=True)  # an infinite rate makes NaN members in one step
+    number(grad_clip, "grad_clip", 0, low_open=True, none=True)
+    number(ema_decay, "ema_decay", 0, 1, high_open=True)
     seen = set()
     for k, d in enumerate(data):
         if id(d) in seen: continue  # K members often share one tensor: check it once
@@ -169,7 +167,7 @@ class Trainer:
         self.opt = opt(list(self.params.values()), lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay)
         self.step, self.losses = 0, []
         if self.out_dir is not None:
-            for torn in self.out_dir.glob(".checkpoint.pt.*.tmp"): torn.unlink()  # writes that a kill interrupted
+            for torn in self.out_dir.glob(".checkpoint*.tmp"): torn.unlink()  # writes that a kill interrupted (checkpoints and digests)
             ckpt = self._last_good_checkpoint() if resume else None
             if ckpt is not None: self._restore(ckpt)
 
@@ -215,6 +213,7 @@ class Trainer:
             else:
                 params = {n: p.unbind(0) for n, p in self.params.items()}  # one backward stack per tensor, not K selects
                 losses = torch.stack([self._member_loss_seeded(k, params, batches[k]) for k in range(self.K)])
+        if not bool(torch.isfinite(losses).all()): self._diverged(losses)
         self.opt.zero_grad(set_to_none=True)
         losses.float().sum().backward()
         self._reduce_gradients()
@@ -226,6 +225,13 @@ class Trainer:
             torch._foreach_lerp_(list(self.ema.values()), [p.detach() for p in self.params.values()], 1 - decay)
         self.step += 1
         return losses.detach()
+
+    def _diverged(self, losses):
+        "Stop at the first non-finite loss, before the update: the last checkpoint on disk stays the last good one."
+        bad = [k for k in range(self.K) if not math.isfinite(losses[k].item())]
+        kept = (f"; the last good checkpoint ({self.checkpoint_path}) is kept" if self.out_dir is not None and self.checkpoint_path.exists() else "")
+        raise FloatingPointError(f"training stopped at step {self.step + 1}: the loss of member(s) {bad} (seed(s) {[self.seeds[k] for k in bad]}) "
+                                 f"is {losses[bad[0]].item()}{kept}; a smaller `lr` (now {self.recipe['lr']:g}) or a `grad_clip` may help")
 
     def _reduce_gradients(self):
         "Hook for data parallelism (`ensdiff.distributed`): combine the gradients of all processes; nothing in one process."
@@ -262,11 +268,9 @@ class Trainer:
     def previous_checkpoint_path(self): return self.out_dir / "checkpoint.prev.pt"
 
     def save_checkpoint(self):
-        "Write `checkpoint.pt`, keeping the one before it as `checkpoint.prev.pt` (the fallback when the newest is damaged)."
-        if self.checkpoint_path.exists():
-            for old, new in ((self.checkpoint_path, self.previous_checkpoint_path), (digest_path(self.checkpoint_path), digest_path(self.previous_checkpoint_path))):
-                if old.exists(): os.replace(old, new)
-        save_atomic(self.state(), self.checkpoint_path)
+        "Write `checkpoint.pt`, keeping the one before it as `checkpoint.prev.pt` (the fallback when the newest is damaged); a kill at any point leaves the newest good checkpoint proven by its digest."
+        if self.checkpoint_path.exists() and digest_path(self.checkpoint_path).exists(): move_atomic(self.checkpoint_path, self.previous_checkpoint_path)
+        save_atomic(self.state(), self.checkpoint_path)  # an undigested checkpoint.pt (refused at resume) is overwritten, never kept as the fallback
 
     def _last_good_checkpoint(self):
         "The newest readable checkpoint: `checkpoint.pt`, else `checkpoint.prev.pt`, else None (the start), warning by name about each damaged one."
@@ -313,7 +317,7 @@ STORE_VERSION = 2  # 2: each member's dropout masks come from its own seed (1: f
 
 class ModelStore:
     "Trained members keyed by (dataset, network config, training config, seed)."
-    def __init__(self, root): self.root = Path(root)
+    def __init__(self, root): self.root = writable_folder(root, "root", access=False)  # a file is refused here; a read-only store still loads
 
     def folder(self, dataset, net_config, train_config):
         "The folder of one (dataset, network config, training config), under the store's version."
@@ -327,13 +331,13 @@ class ModelStore:
         "File a trained member (its weights and the config that made it)."
         folder = self.folder(dataset, net_config, train_config)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "config.json").write_text(json.dumps(dict(dataset=dataset, net=net_config, train=train_config), indent=2, sort_keys=True))
+        write_json_atomic(folder / "config.json", dict(dataset=dataset, net=net_config, train=train_config))
         save_atomic(dict(state=model.state_dict(), config=json.dumps(dict(net=net_config, train=train_config, seed=int(seed)))),
                     self.path(dataset, net_config, train_config, seed))
 
     def load(self, dataset, net_config, train_config, seed):
-        "A stored member as a `ScoreModel` in eval mode."
-        return load_member(self.path(dataset, net_config, train_config, seed))
+        "A stored member as a `ScoreModel` in eval mode; a file holding another network, recipe or seed than asked is refused by name."
+        return load_member(self.path(dataset, net_config, train_config, seed), expect=dict(net=net_config, train=train_config, seed=int(seed)))
 
     def members(self, dataset, data, net_config, train_config, seeds, steps, progress=True, **trainer_kwargs):
         "The members of `seeds`: loaded from the store, or trained now (missing seeds together) and stored; seeds another process is training are waited for."
@@ -373,12 +377,27 @@ def seed_lock(folder, seed, block=True):
     return f
 
 # %% ../nbs/05_train.ipynb #54099ae6
-def load_member(path):
+_ASKED = dict(net="net_config", train="train_config", seed="seed")  # a member file's config part -> the argument that asks for it
+
+def load_member(path,        # a member file of the model store
+                expect=None): # what the caller asks for: `dict(net=..., train=..., seed=...)` (any of them); another is refused
     "A member file of the model store (weights and the config that made them) as a `ScoreModel` in eval mode."
     try: ckpt = load_checkpoint(path)
     except DamagedFile as e:
         raise DamagedFile(f"{e}. Delete it (`rm {path}*`) and run again: the model store then retrains this member") from e
+    if not (isinstance(ckpt, dict) and {"state", "config"} <= set(ckpt)):
+        what = "a plain state dict" if isinstance(ckpt, dict) and all(torch.is_tensor(v) for v in ckpt.values()) else f"a {type(ckpt).__name__} without 'state' and 'config'"
+        raise ArgumentError(f"`path` must be a member file (weights with the config that made them), got {path}, which holds {what}: "
+                            "load a state dict into its network with `net.load_state_dict(ensdiff.files.load_checkpoint(path))`, "
+                            "and file members with `ModelStore.save`")
     config = json.loads(ckpt["config"])
+    asked = json.loads(json.dumps(expect or {}))  # tuples as the file's JSON lists
+    for part, value in asked.items():
+        if config.get(part) != value:
+            held = config.get(part)
+            shown = {k: (value.get(k), held.get(k)) for k in sorted(set(value) | set(held)) if value.get(k) != held.get(k)} if isinstance(value, dict) and isinstance(held, dict) else (value, held)
+            raise ArgumentError(f"`{_ASKED.get(part, part)}` asks for another member than the file {path} holds (asked, held: {shown}): "
+                                f"the file was written under another key; delete it (`rm {path}*`) and run again to retrain this member")
     model = build_score_model(config["net"], config["train"].get("objective", "vp"))
     return _strict_load(model, ckpt["state"], f"member file {path}").eval()
 

@@ -46,7 +46,7 @@ REFUSALS = [
     (lambda: Trainer(MLP_NET, TOY[:0]), "`data` of member 0 is empty"),
     (lambda: Trainer(MLP_NET, TOY, batch_size=0), "`batch_size` must be a positive whole number"),
     (lambda: Trainer(MLP_NET, TOY).train(-3, progress=False), "`steps` must be a non-negative"),
-    (lambda: Trainer(MLP_NET, TOY, ema_decay=1.5), "`ema_decay` must lie in [0, 1)"),
+    (lambda: Trainer(MLP_NET, TOY, ema_decay=1.5), "`ema_decay` must be a finite number in [0, 1), got 1.5"),
     # metrics (item 6)
     (lambda: fid_kid(torch.zeros(2, 1, 8, 8), torch.zeros(20, 1, 8, 8)), "`samples` holds 2 images; FID and KID need at least FID_MIN_IMAGES = 10"),
     (lambda: nll_bpd(ONE, torch.zeros(0, 2)), "`x0` must be a floating-point tensor (B, *shape) with B >= 1"),
