@@ -246,6 +246,7 @@ def image_metrics(samples, reference, feature_extractor, **kwargs):
     "FID and KID of `samples` against `reference` (images in [-1, 1]) computed by torch-fidelity with `feature_extractor`; `kwargs` go to `fid_kid`."
     from ensdiff.metrics import fid_kid
     if not torch.isfinite(samples).all(): samples = torch.nan_to_num(samples, nan=0., posinf=1., neginf=-1.)
+    samples = samples.clamp(-1, 1)  # a sampler's images overshoot [-1, 1]: clipped here, as when saved (`fid_kid` refuses images off the scale)
     return fid_kid(samples, reference, feature_extractor=feature_extractor, **kwargs)
 
 def load_classifier(feature_extractor, size):
@@ -265,7 +266,7 @@ def classifier_features(images, feature_extractor, batch_size=1000):
 def image_features(images, feature_extractor, batch_size=500, inception_weights_path=None):
     "Features `(N, D)` of `images` in [-1, 1]: a registered classifier's, or Inception's 2048-d pool features (torch-fidelity)."
     from ensdiff.metrics import CLASSIFIERS, ImageSamples, inception_weights
-    images = torch.nan_to_num(images.detach().float().cpu(), nan=0., posinf=1., neginf=-1.)
+    images = torch.nan_to_num(images.detach().float().cpu(), nan=0., posinf=1., neginf=-1.).clamp(-1, 1)  # a sampler's overshoot clipped, as when saved
     if feature_extractor in CLASSIFIERS: return classifier_features(images, feature_extractor, batch_size)
     if feature_extractor != "inception-v3-compat": raise ValueError(f"`feature_extractor` must be 'inception-v3-compat' or a registered classifier {list(CLASSIFIERS)}, got {feature_extractor!r}")
     from torch_fidelity.utils import create_feature_extractor, get_featuresdict_from_dataset

@@ -15,7 +15,8 @@ import torch.nn.functional as F
 
 from .sde import VPSDE, append_dims, randn
 from .theory import ddsm_loss, predictive_diversity
-from .files import load_checkpoint, save_atomic
+from .checks import images as checked_images, number, whole
+from .files import load_cached, load_checkpoint, save_atomic
 from .train import step_seed
 
 # %% ../nbs/09_metrics.ipynb #47e5e4cf
@@ -30,6 +31,9 @@ def _draw_bank(x0, start, n_draws, seed, t_min):
 
 def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="sigma2", t_min=1e-5, batch_size=256, per_sample=False):
     "DDSM loss of `model` on `data` with a fixed bank of draws: mean and standard error (and the paired difference with `other`; with `per_sample`, each image's loss)."
+    n_draws, batch_size, t_min = whole(n_draws, "n_draws"), whole(batch_size, "batch_size"), number(t_min, "t_min", 0, 1, low_open=True, high_open=True)
+    if not torch.is_tensor(data) or not data.is_floating_point() or data.ndim < 2 or len(data) == 0:
+        raise ValueError(f"`data` must be a floating-point tensor (N, *shape) with N >= 1, got {getattr(data, 'dtype', type(data).__name__)} of shape {tuple(getattr(data, 'shape', ()))}")
     sde = VPSDE() if sde is None else sde
     losses, losses_other = [], []
     with torch.no_grad():
@@ -51,6 +55,9 @@ def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="s
 # %% ../nbs/09_metrics.ipynb #5cd866aa
 def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.), seed=0, sde=None, reduce="mean", batch_size=256, per_sample=False):
     "Predictive diversity (Eq. 86) of `ensemble` over `data`, per time of `t_grid` and averaged (with `per_sample`, each image's average over the times: paired between ensembles on the same `seed`)."
+    batch_size = whole(batch_size, "batch_size")
+    t_grid = [number(t, "t_grid", 0, 1, low_open=True) for t in t_grid]
+    if not t_grid: raise ValueError("`t_grid` must hold at least one time in (0, 1], got none")
     sde = VPSDE() if sde is None else sde
     per_t, per_image = [], 0.
     with torch.no_grad():
@@ -73,7 +80,7 @@ def diversity_eval(ensemble, data, t_grid=(0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 
 class ScoreNoise:
     "The score of `model` perturbed by noise of relative norm `tau` per sample (Section 5.3.2)."
     def __init__(self, model, tau, fixed_direction=False, generator=None):
-        if tau < 0: raise ValueError(f"`tau` must be non-negative, got {tau}")
+        tau = number(tau, "tau", 0)
         self.model, self.tau, self.fixed_direction = model, tau, fixed_direction
         self.generator = generator if generator is not None else torch.Generator().manual_seed(0)
         self.direction = None
@@ -103,6 +110,7 @@ def _divergence(model, sde, x, t, probe):
 def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=False, levels=256, exact_divergence=False, seed=0):
     "Per-sample NLL in bits/dim of `x0` under the probability-flow ODE of `model` (Appendix B.2), and the evaluations used."
     sde = VPSDE() if sde is None else sde
+    eps, rtol, atol, levels = number(eps, "eps", 0, sde.T, low_open=True, high_open=True), number(rtol, "rtol", 0, low_open=True), number(atol, "atol", 0, low_open=True), whole(levels, "levels", low=2)
     if not torch.is_tensor(x0) or not x0.is_floating_point() or x0.ndim < 2 or len(x0) == 0:
         raise ValueError(f"`x0` must be a floating-point tensor (B, *shape) with B >= 1, got {getattr(x0, 'dtype', type(x0).__name__)} of shape {tuple(getattr(x0, 'shape', ()))}")
     g = torch.Generator().manual_seed(seed)
@@ -132,10 +140,10 @@ def nll_bpd(model, x0, sde=None, eps=1e-5, rtol=1e-5, atol=1e-5, dequantize=Fals
 INCEPTION_FILE = "weights-inception-2015-12-05-6726825d.pth"
 
 class ImageSamples(torch.utils.data.Dataset):
-    "Images in [-1, 1] `(N, C, H, W)` as torch-fidelity wants them: uint8 `3xHxW` (grayscale repeated)."
+    "Images in [-1, 1] `(N, C, H, W)` as torch-fidelity wants them: uint8 `3xHxW` (grayscale repeated); images on another scale or with NaN are refused, never clamped."
     def __init__(self, images):
-        if images.ndim != 4 or images.shape[1] not in (1, 3): raise ValueError(f"`images` must have shape (N, 1 or 3, H, W), got {tuple(images.shape)}")
-        self.images = ((images.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
+        checked_images(images, "images", channels=(1, 3))
+        self.images = ((images.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()  # the clamp only takes off `IMAGE_TOLERANCE`
     def __len__(self): return len(self.images)
     def __getitem__(self, i):
         img = self.images[i]
@@ -157,8 +165,10 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
             kid_subset_size=1000, reference_cache=None, cache_root=None, batch_size=200, device=None):
     "FID and KID between two sets of images in [-1, 1] (at least `FID_MIN_IMAGES` each), labelled with the feature extractor used."
     for name, images in (("samples", samples), ("reference", reference)):
+        checked_images(images, name, channels=(1, 3))
         if len(images) < FID_MIN_IMAGES:
             raise ValueError(f"`{name}` holds {len(images)} images; FID and KID need at least FID_MIN_IMAGES = {FID_MIN_IMAGES} per set (below that they are numbers without meaning)")
+    kid_subset_size, batch_size = whole(kid_subset_size, "kid_subset_size", low=2), whole(batch_size, "batch_size")
     import torch_fidelity
     kw = dict(feature_extractor=feature_extractor, batch_size=batch_size, verbose=False, save_cpu_ram=True,
               cuda=(device or ("cuda" if torch.cuda.is_available() else "cpu")) != "cpu",
@@ -231,7 +241,7 @@ def register_classifier(dataset, root=None, epochs=15):
     if dataset not in _CLASSIFIER_SIDES: raise ValueError(f"`dataset` must be 'digits' or 'mnist16', got {dataset!r}")
     name = f"classifier-{dataset}"
     path = Path(root or Path(torch.hub.get_dir()) / "ensdiff") / f"{name}.pt"
-    if not path.exists():
+    if load_cached(path) is None:  # missing, damaged or without its digest: trained again
         from ensdiff.data import digits, mnist5k, split_indices
         images, labels = digits() if dataset == "digits" else mnist5k(size=16)
         train, _, test = split_indices(len(images), seed=0, test=0.2, stratify=labels.numpy())
