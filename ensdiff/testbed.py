@@ -107,18 +107,15 @@ class GaussianMixture:
         t = self._times(0. if t is None else t, len(rows), rows.device, sde)
         return torch.cat([fn(*self._terms(rows[i:i + self.chunk], t[i:i + self.chunk], sde)) for i in range(0, len(rows), self.chunk)])
 
-    @torch.no_grad()
     def log_prob(self, x, t=None, sde=None):
         "The exact log-density `(n,)` (float64) of `x` under the data distribution (`t` None or 0) or its marginal at time `t` of `sde`."
         return self._chunked(x, t, sde, lambda y, v, lwn: torch.logsumexp(lwn, 1))
 
-    @torch.no_grad()
     def score(self, x, t, sde=None):
         "The exact score $\\nabla_x \\log p_t(x)$ of the marginal at time `t` (a number or `(n,)`), in `x`'s dtype and shape."
         r = lambda y, v, lwn: -torch.einsum("nm,nme,mde->nd", torch.softmax(lwn, 1), y / v, self.eigenvectors)
         return self._chunked(x, t, sde, r).reshape(x.shape).to(x.dtype)
 
-    @torch.no_grad()
     def responsibilities(self, x, t=None, sde=None):
         "Posterior probabilities of the components `(n, M)` for `x` at time `t` (default: the data)."
         return self._chunked(x, t, sde, lambda y, v, lwn: torch.softmax(lwn, 1))
