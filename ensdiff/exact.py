@@ -39,7 +39,8 @@ def noised_draws(testbed, n, t, seed, node=0):
 
 # %% ../nbs/09b_exact.ipynb #de3dc4e8
 def _model_dtype(model):
-    "The dtype a model's weights expect; float64 for a model without weights (an exact or closed-form score)."
+    "The dtype a model's weights (or its first member's) expect; float64 for a model without weights (an exact or closed-form score)."
+    if getattr(model, "members", None): return _model_dtype(model.members[0])
     p = next(model.parameters(), None) if hasattr(model, "parameters") else None
     return p.dtype if p is not None else torch.float64
 
