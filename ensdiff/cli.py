@@ -36,7 +36,7 @@ def _cmd_reproduce(args):
     else:
         from ensdiff.cluster import reproduce_on
         statuses = reproduce_on(_executor(args), args.preset, args.only or None, params, runs_dir=args.runs_dir, nbs_dir=args.nbs_dir, parallel=args.parallel)
-    return 0 if all(s == "complete" for s in statuses.values()) and len(statuses) == len(args.only or EXPERIMENTS) else 1
+    return 0 if all(s == "complete" for s in statuses.values()) and len(statuses) == len(set(args.only or EXPERIMENTS)) else 1  # a name given twice runs once
 
 def _executor(args):
     from ensdiff.cluster import make_executor
@@ -108,6 +108,8 @@ def main(argv=None):
     docs.set_defaults(func=_cmd_docs)
     args = parser.parse_args(argv)
     try: return args.func(args) or 0
+    except KeyboardInterrupt:  # Ctrl-C or SIGINT outside a run (a run records its own interruption): one line, no traceback
+        print("interrupted", file=sys.stderr); return 130
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr); return 2
     except OSError as e:  # an unwritable runs folder, $ENSDIFF_RUNS or $ENSDIFF_CACHE

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ENSDIFF = str(Path(sys.executable).parent / "ensdiff")
 
 
@@ -76,7 +78,9 @@ def tiny_notebooks(tmp_path):
     return nbs
 
 
-def test_sigterm_marks_the_run_interrupted(tmp_path):
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_signal_marks_the_run_interrupted(tmp_path, sig):
+    "SIGTERM, or SIGINT sent to the command alone (not to the kernel): one line, no zmq traceback from the dying kernel (issue 35)."
     import signal, time
     nbs = tiny_notebooks(tmp_path)
     proc = subprocess.Popen([ENSDIFF, "run", "theory-poe", "--runs-dir", str(tmp_path / "runs"), "--nbs-dir", str(nbs), "-q", "-p", "pause=60"],
@@ -84,7 +88,7 @@ def test_sigterm_marks_the_run_interrupted(tmp_path):
     deadline = time.time() + 60
     while time.time() < deadline and not list((tmp_path / "runs").glob("theory-poe/*/theory-poe.ipynb")): time.sleep(0.5)
     time.sleep(3)  # inside the sleeping cell
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(getattr(signal, sig))
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "interrupted" in err
     assert "Traceback" not in err and "Socket operation" not in err, err  # one clear message, no zmq traceback

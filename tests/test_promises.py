@@ -162,9 +162,45 @@ def test_planted_forest_level_is_never_executed(tmp_path):  # item 3: a pickle w
     (["run", "forest", "-p", "datasets=iris"], "parameter `datasets` of 'forest' must be a list of strings or None, got 'iris' (str)"),
     (["reproduce", "--only", "theory-poe", "-p", "misspelt:seed=1"], "parameters given for ['misspelt'], which is not among the experiments to run"),
     (["run", "theory-poe", "--runs-dir", "/sys/ensdiff-test/runs"], "cannot write /sys/ensdiff-test"),
+    # issue 35: ranges, not only types, before a kernel starts
+    (["run", "theory-poe", "-p", "n_samples=-5"], "parameter `n_samples` of 'theory-poe' must be a whole number >= 2, got -5"),
+    (["run", "theory-poe", "-p", "n_samples=0"], "parameter `n_samples` of 'theory-poe' must be a whole number >= 2, got 0"),
+    (["run", "theory-poe", "-p", "seed=10**23"], "parameter `seed` of 'theory-poe' must be an int, got '10**23' (str)"),
+    (["run", "theory-poe", "-p", "seed=100000000000000000000000"], "parameter `seed` of 'theory-poe' must be a whole number in [0, 9223372036854775807], got 100000000000000000000000"),
+    (["run", "theory-poe", "-p", "steps=1"], "parameter `steps` of 'theory-poe' must be a whole number >= 2, got 1"),
+    (["reproduce", "--only", "nll", "-p", "nll:K=0"], "parameter `K` of 'nll' must be a positive whole number, got 0"),
 ])
 def test_cli_refuses_before_a_kernel_starts(argv, message, tmp_path, monkeypatch):  # items 11, 12
     monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))
     with redirect_stderr(io.StringIO()) as err: assert main(argv) == 2
     assert message in err.getvalue() and err.getvalue().count("\n") == 1, err.getvalue()
     assert not any(tmp_path.iterdir())  # no run folder was made
+
+
+def test_runs_dir_under_a_file_is_refused_by_name(tmp_path, monkeypatch):  # issue 35
+    (tmp_path / "notes.txt").write_text("mine")
+    for argv in (["run", "theory-poe", "--runs-dir", str(tmp_path / "notes.txt" / "runs")], ["reproduce", "--only", "theory-poe", "--runs-dir", str(tmp_path / "notes.txt")]):
+        with redirect_stderr(io.StringIO()) as err: assert main(argv) == 2
+        assert "error: `runs_dir` must be a folder one may write, got " in err.getvalue() and "which is a file" in err.getvalue(), err.getvalue()
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_docs_never_deletes_what_it_did_not_write(tmp_path, monkeypatch):  # issue 35: `ensdiff docs --out DIR` once emptied DIR
+    thesis = tmp_path / "thesis"; thesis.mkdir(); (thesis / "thesis.tex").write_text("four years")
+    monkeypatch.chdir(tmp_path)
+    for out in (str(thesis), "."):
+        with redirect_stderr(io.StringIO()) as err: assert main(["docs", "--out", out]) == 2
+        assert f"error: `out_dir` must be a new or empty folder, or a site `ensdiff docs` built (it holds .ensdiff-site), got {Path(out).resolve()}, which holds other files" in err.getvalue(), err.getvalue()
+    assert (thesis / "thesis.tex").read_text() == "four years" and sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
+
+
+def test_reproduce_runs_a_name_given_twice_once(tmp_path, monkeypatch):  # issue 35: `--only theory-poe theory-poe` said "1 not reached", exit 1
+    from ensdiff.runs import write_json_atomic
+    import ensdiff.runs as runs
+    monkeypatch.setattr(runs, "git_revision", lambda: "abc")
+    folder = tmp_path / "theory-poe" / "20260101-000000"; folder.mkdir(parents=True)
+    write_json_atomic(folder / "run.json", dict(experiment="theory-poe", preset="smoke", params={}, git="abc"))
+    write_json_atomic(folder / "results.json", dict(status="complete", experiment="theory-poe"))
+    from contextlib import redirect_stdout
+    with redirect_stdout(io.StringIO()) as out: assert main(["reproduce", "--only", "theory-poe", "theory-poe", "--runs-dir", str(tmp_path)]) == 0
+    assert "1/1 complete" in out.getvalue() and "not reached" not in out.getvalue(), out.getvalue()
