@@ -10,8 +10,10 @@ import torch
 from tqdm import tqdm
 from .sde import append_dims
 from .theory import ddsm_loss
-from .files import load_cached, save_atomic
-from .train import batch_indices, build_score_model, draw_times, step_seed
+import json, warnings
+from .checks import number, whole
+from .files import load_cached, save_atomic, weights_digest
+from .train import batch_indices, build_score_model, data_digest, draw_times, step_seed
 
 # %% ../nbs/46_distill.ipynb #e4baac89
 def distill_loss(student, # the score model being trained
@@ -22,7 +24,7 @@ def distill_loss(student, # the score model being trained
                  mix=0.,  # weight of the DDSM loss in [0, 1]; 0: pure regression onto the teacher
                  sde=None): # the forward process (default: the student's)
     "Per-sample $(1 - \\mu)\\,\\sigma_t^2 \\frac1D\\|s_\\phi - \\bar s\\|^2 + \\mu\\,L_{DDSM}$ at $x_t = m_t x_0 + \\sigma_t z$, shape `(B,)`."
-    if not 0 <= mix <= 1: raise ValueError(f"`mix` must lie in [0, 1], got {mix!r}")
+    number(mix, "mix", 0, 1)
     sde = sde if sde is not None else getattr(student, "process", None)
     mean_coeff, std = sde.marginal(t)
     xt = append_dims(mean_coeff.to(x0.dtype), x0.ndim) * x0 + append_dims(std.to(x0.dtype), x0.ndim) * noise
@@ -31,6 +33,30 @@ def distill_loss(student, # the score model being trained
     loss = (1 - mix) * std.to(x0.dtype)**2 * ((s - target)**2).flatten(1).mean(1)
     if mix: loss = loss + mix * std.to(x0.dtype)**2 * ((s + noise / append_dims(std.to(x0.dtype), x0.ndim))**2).flatten(1).mean(1)
     return loss
+
+# %% ../nbs/46_distill.ipynb #133b9476
+def _distill_run(teacher, data, net_config, init, batch_size, lr, warmup, ema_decay, grad_clip, mix, t_min, seed):
+    "What defines a distillation run, recorded in its checkpoint: the teacher's weights (each member's), the data's fingerprint, the student's start and the recipe."
+    members = [weights_digest(m) for m in getattr(teacher, "members", [])]
+    return dict(teacher=weights_digest(teacher), members=members, data=data_digest(data), net=net_config, init=weights_digest(init) if init is not None else None,
+                seed=seed, lr=lr, batch_size=batch_size, warmup=warmup, ema_decay=ema_decay, grad_clip=grad_clip, mix=mix, t_min=t_min)
+
+def _resumable(ckpt, run, steps, path):
+    "Whether the checkpoint `ckpt` at `path` continues this `run` for `steps` steps: the same run, no further than `steps`; another run is refused by name."
+    if "student" not in ckpt: raise ValueError(f"`out_dir` holds a checkpoint that is not a distillation's ({path}); give another `out_dir`")
+    if "run" not in ckpt:  # written before runs were recorded: nothing to tell which run it was
+        warnings.warn(f"{path} records no run (an older ensdiff): distilling afresh, it will be replaced", stacklevel=3); return False
+    theirs = json.loads(ckpt["run"]); ours = json.loads(json.dumps(run))
+    differ = sorted(k for k in ours if theirs.get(k) != ours[k])
+    if differ:
+        changed = [k for k, (a, b) in enumerate(zip(theirs.get("members", []), ours["members"])) if a != b]
+        raise ValueError(f"`out_dir` holds another distillation run ({path}): differing {differ}" + (f" (teacher members {changed})" if changed else "")
+                         + "; give another `out_dir`, or delete it to start afresh")
+    if ckpt["step"] > steps:
+        raise ValueError(f"`steps` must be at least the {ckpt['step']} steps the checkpoint in `out_dir` has taken ({path}), got {steps}: "
+                         "it would return the longer student; give another `out_dir` for a shorter run")
+    return True
+
 
 # %% ../nbs/46_distill.ipynb #916028d4
 def distill(teacher,            # the score model to distil (an `Ensemble` of members)
@@ -46,22 +72,22 @@ def distill(teacher,            # the score model to distil (an `Ensemble` of me
             checkpoint_every=500, progress=True):
     "Train one network on the teacher's scores; returns `(student, losses)`: the EMA weights as a score model in eval mode, and `(step, loss)` pairs."
     if init is None and net_config is None: raise ValueError("give `net_config` (a fresh student) or `init` (a model to start from)")
-    if int(steps) != steps or steps < 0: raise ValueError(f"`steps` must be a non-negative whole number, got {steps!r}")
-    if len(data) == 0 or not torch.is_tensor(data) or not data.is_floating_point() or not torch.isfinite(data).all():
+    steps, batch_size, checkpoint_every = whole(steps, "steps", low=0), whole(batch_size, "batch_size"), whole(checkpoint_every, "checkpoint_every")
+    warmup, seed = whole(warmup, "warmup", low=0), whole(seed, "seed", low=0)
+    lr, ema_decay, mix = number(lr, "lr", 0, low_open=True), number(ema_decay, "ema_decay", 0, 1, high_open=True), number(mix, "mix", 0, 1)
+    t_min, grad_clip = number(t_min, "t_min", 0, 1, low_open=True, high_open=True), number(grad_clip, "grad_clip", 0, low_open=True, none=True)
+    if not torch.is_tensor(data) or len(data) == 0 or not data.is_floating_point() or not torch.isfinite(data).all():
         raise ValueError("`data` must be a non-empty floating-point tensor with finite values")
-    for name, v in (("batch_size", batch_size), ("checkpoint_every", checkpoint_every)):
-        if int(v) != v or v < 1: raise ValueError(f"`{name}` must be a positive whole number, got {v!r}")
-    if not 0 <= ema_decay < 1: raise ValueError(f"`ema_decay` must lie in [0, 1), got {ema_decay!r}")
-    if not 0 <= mix <= 1: raise ValueError(f"`mix` must lie in [0, 1], got {mix!r}")
     if init is not None: student = copy.deepcopy(init).train()
     else:
         torch.manual_seed(step_seed(seed, "distill-init")); student = build_score_model(net_config).to(data.device)
     ema, opt = copy.deepcopy(student).eval(), torch.optim.Adam(student.parameters(), lr=lr)
     step, losses, path = 0, [], Path(out_dir) / "checkpoint.pt" if out_dir is not None else None
-    if (ckpt := load_cached(path)) is not None:
+    run = _distill_run(teacher, data, net_config, init, batch_size, lr, warmup, ema_decay, grad_clip, mix, t_min, seed) if path is not None else None
+    if (ckpt := load_cached(path)) is not None and _resumable(ckpt, run, steps, path):
         student.load_state_dict(ckpt["student"]); ema.load_state_dict(ckpt["ema"]); opt.load_state_dict(ckpt["opt"])
         step, losses = ckpt["step"], [tuple(p) for p in ckpt["losses"]]
-    save = lambda: save_atomic(dict(student=student.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=step, losses=losses), path)
+    save = lambda: save_atomic(dict(student=student.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=step, losses=losses, run=json.dumps(run)), path)
     for step in tqdm(range(step, steps), initial=step, total=steps, disable=not progress, desc="distilling"):
         g = torch.Generator().manual_seed(step_seed(seed, step, "distill"))
         x0 = data[batch_indices(seed, step, batch_size, len(data)).to(data.device)]
