@@ -10,6 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .aggregate import RULES, aggregate, check_finite, draw_members, select_members
 from .nets import BatchedMembers
+from .checks import ArgumentError
 from .sde import PREDICTIONS, VPSDE, as_time, check_batch, from_score, to_score
 
 # %% ../nbs/07_ensemble.ipynb #f8faaec9
@@ -30,6 +31,14 @@ def _common_process(members, process=None):
     return named[0][1] if named else VPSDE()
 
 # %% ../nbs/07_ensemble.ipynb #1d87d2fc
+def _one_device(members):
+    "Refuse, naming two of them, nn.Module members whose weights live on different devices (their scores cannot be stacked)."
+    devices = [(k, next(m.parameters()).device) for k, m in enumerate(members) if isinstance(m, nn.Module) and any(True for _ in m.parameters())]
+    other = next(((k, d) for k, d in devices if d != devices[0][1]), None)
+    if other is not None:
+        raise ArgumentError(f"`members` must live on one device, got member {devices[0][0]} on {devices[0][1]} and member {other[0]} on {other[1]}: "
+                            f"move them with `.to(device)`")
+
 def _on_cuda(members):
     "True when every member is an nn.Module whose parameters live on a CUDA device."
     return all(isinstance(m, nn.Module) and any(True for _ in m.parameters()) and next(m.parameters()).is_cuda for m in members)
@@ -53,6 +62,7 @@ class Ensemble:
         fast=False):      # inference fast path: False, 'bf16' (bfloat16 autocast, channels-last) or 'compile' (also `torch.compile`; CUDA graphs on CUDA)
         self.members = list(members)
         if not self.members: raise ValueError("`members` is empty: an ensemble needs at least one member")
+        _one_device(self.members)
         if rule not in RULES and rule not in SELECTION_RULES:
             raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {list(RULES) + list(SELECTION_RULES)}")
         if backend not in ("loop", "vmap", "auto"): raise ValueError(f"`backend` must be 'loop', 'vmap' or 'auto', got {backend!r}")

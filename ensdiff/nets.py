@@ -333,6 +333,9 @@ class ScoreModel(nn.Module):
         if not _vmapped(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
         t = as_time(t, self.process.T); check_batch(x, t)
         mean_coeff, std = self.process.marginal(t)
+        if self.prediction != "score" and not _vmapped(std) and bool((std == 0).any()):  # the score divides by sigma_t: -inf, then NaN downstream
+            raise ValueError(f"`t` must lie in (0, T={self.process.T:g}] for a network predicting {self.prediction!r} (its score divides by sigma_t, "
+                             f"which is 0 at t = 0), got t = {t[std == 0][0].item():g} for {int((std == 0).sum())} sample(s)")
         return to_score(self.net(x, self.time_label(t)), self.prediction, x, mean_coeff.to(x.dtype), std.to(x.dtype))
 
 # %% ../nbs/03_nets.ipynb #7c8bc32f
