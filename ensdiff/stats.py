@@ -12,6 +12,8 @@ from dataclasses import dataclass, asdict
 import numpy as np
 from tqdm import tqdm
 
+from .checks import ArgumentError, number, one_of, whole
+
 # %% ../nbs/09a_stats.ipynb #ff6605a7
 def _as_features(x, name):
     "Features `x` as a float64 `(N, D)` array with finite entries, or a `ValueError` naming `name`."
@@ -127,6 +129,13 @@ class Contrast:
 # %% ../nbs/09a_stats.ipynb #91f44c9b
 METHODS = ("bootstrap", "subsample")
 
+def _labels(labels):
+    "`labels` as a list naming at least one set; else `ArgumentError` (an average of no sets is no number)."
+    if isinstance(labels, str) or not hasattr(labels, "__iter__"): raise ArgumentError(f"`labels` must be a list of set labels, got {labels!r}")
+    labels = list(labels)
+    if not labels: raise ArgumentError("`labels` must name at least one set, got []")
+    return labels
+
 def _resample_weights(n, n_boot, method, rng):
     "Count weights `(n_boot, n)`: multinomial counts (bootstrap) or 0/1 for a half-sample without replacement."
     w = np.zeros((n_boot, n))
@@ -147,8 +156,8 @@ class PairedBootstrap:
         metrics=("fid", "kid"), # which distances to compute
         chunk=25,            # replicates per batched step (memory)
         progress=False):     # tqdm bar over the sets
-        if method not in METHODS: raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
-        if int(n_boot) != n_boot or n_boot < 2: raise ValueError(f"`n_boot` must be an integer >= 2, got {n_boot}")
+        one_of(method, "method", METHODS)
+        n_boot, seed, chunk = whole(n_boot, "n_boot", low=2), whole(seed, "seed", low=0), whole(chunk, "chunk")
         if bad := [m for m in metrics if m not in ("fid", "kid")]: raise ValueError(f"`metrics` must be 'fid' and/or 'kid', got {bad}")
         self.ref = _as_features(reference, "reference")
         self.m, self.n_boot, self.method, self.seed, self.chunk = len(self.ref), int(n_boot), method, seed, chunk
@@ -189,6 +198,7 @@ class PairedBootstrap:
         "The combination `sum(w * metric[label])` of `weights` `{label: w}` with its error and 95% interval from the joint replicates."
         if metric not in self.values: raise ValueError(f"`metric` must be one of {list(self.values)}, got {metric!r}")
         if not weights: raise ValueError("`weights` is empty")
+        for k, w in weights.items(): number(w, f"weights[{k!r}]")
         if unknown := [k for k in weights if k not in self.values[metric]]: raise ValueError(f"unknown set(s) {unknown}; the bootstrap has {self.labels}")
         est = sum(w * self.values[metric][k] for k, w in weights.items())
         reps = sum(w * self.replicates[metric][k] for k, w in weights.items())
@@ -202,12 +212,14 @@ class PairedBootstrap:
 
     def vs_average(self, a, labels, metric="fid"):
         "Set `a` minus the average of the sets `labels` (e.g. an ensemble against its members' average)."
+        labels = _labels(labels)
         w = {k: -1. / len(labels) for k in labels}
         w[a] = w.get(a, 0.) + 1.
         return self.contrast(w, metric)
 
     def average(self, labels, metric="fid"):
         "The average of the sets `labels` with its error."
+        labels = _labels(labels)
         return self.contrast({k: 1. / len(labels) for k in labels}, metric)
 
     def slope(self, labels, xs, metric="fid"):

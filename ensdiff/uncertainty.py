@@ -19,6 +19,7 @@ class EnsembleUncertainty:
         if getattr(ensemble, "rule", None) != "mean" or getattr(ensemble, "space", "score") != "score":
             raise ValueError(f"`ensemble` must be an Ensemble with rule 'mean' in score space, got {ensemble!r}")
         if int(feature_every) != feature_every or feature_every < 1: raise ValueError(f"`feature_every` must be a positive whole number, got {feature_every!r}")
+        if len(ensemble) < 2: raise ValueError(f"`ensemble` must have at least 2 members to disagree, got {len(ensemble)}: one member's uncertainty would read 0")
         self.ensemble, self.process, self.features, self.feature_every = ensemble, ensemble.process, features, int(feature_every)
         self.reset()
 
