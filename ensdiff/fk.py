@@ -149,7 +149,7 @@ def fk_sampler(members,             # an `Ensemble` (its `member_outputs`) or a 
                callback=None,       # called after each step with a dict
                progress=False):     # tqdm bar
     "Feynman-Kac corrected sampling of the annealed product $\\prod_k p_{k,t}^{\\beta_k}$ with N particles."
-    _check_steps(steps, eps, sde.T)
+    steps = _check_steps(steps, eps, sde, x_T)
     K, N = len(members), len(x_T)
     if N < 2: raise ValueError(f"`x_T` must hold at least N=2 particles, got {N}")
     if not 0 < threshold <= 1: raise ValueError(f"`threshold` must lie in (0, 1], got {threshold}")
@@ -197,7 +197,7 @@ def superposition_sampler(members,         # an `Ensemble` (its `member_outputs`
                           callback=None,   # called after each step with a dict
                           progress=False): # tqdm bar
     "Samples the mixture $\\sum_k \\pi_k p_k$ with the score $\\sum_k r_k s_k$, $r_k \\propto \\pi_k p_{k,t}(x)$ tracked by the Ito density estimator."
-    _check_steps(steps, eps, sde.T)
+    steps = _check_steps(steps, eps, sde, x_T)
     K, N, nd = len(members), len(x_T), x_T.ndim
     log_prior = _check_prior(prior, K).to(x_T.device).log()[:, None]
     x, log_p, weights = x_T, torch.zeros(K, N, dtype=torch.float64, device=x_T.device), []

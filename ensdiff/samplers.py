@@ -9,6 +9,7 @@ import math
 import numpy as np
 import torch
 from tqdm import tqdm
+from .checks import ArgumentError, number, one_of, whole
 from .sde import DDPMSchedule, VPSDE, append_dims, from_score, randn
 
 # %% ../nbs/08_samplers.ipynb #328718f9
@@ -24,9 +25,17 @@ def _em_step(sde, x, t, score, h, z=None):
     x = x - (drift - g**2 * score) * h
     return x if z is None else x + g * math.sqrt(h) * z
 
-def _check_steps(steps, eps, T):
-    if steps < 2: raise ValueError(f"`steps` must be at least 2, got {steps}")
-    if not 0 < eps < T: raise ValueError(f"`eps` must lie in (0, T={T:g}), got {eps}")
+def _check_steps(steps, eps, sde, x_T, low=2):
+    "The sampler's common arguments checked at the door: `steps` (as an int), `eps` in (0, T), a continuous `sde`, a floating-point start `x_T`."
+    if not (hasattr(sde, "sde") and hasattr(sde, "T")):
+        raise ArgumentError(f"`sde` must be a continuous forward process with drift and diffusion (a VPSDE), got {sde!r}" + (": `ddim` samples a DDPMSchedule" if isinstance(sde, DDPMSchedule) else ""))
+    _check_start(x_T)
+    number(eps, "eps", 0, sde.T, low_open=True, high_open=True)
+    return whole(steps, "steps", low=low)
+
+def _check_start(x_T):
+    if not (hasattr(x_T, "is_floating_point") and x_T.is_floating_point() and x_T.ndim >= 2 and len(x_T) > 0):
+        raise ArgumentError(f"`x_T` must be a floating-point tensor (B, *shape) with B >= 1, got {getattr(x_T, 'dtype', type(x_T).__name__)} of shape {tuple(getattr(x_T, 'shape', ()))}")
 
 # %% ../nbs/08_samplers.ipynb #68d753a7
 def euler_maruyama(model,           # score model `model(x, t)`
@@ -39,8 +48,7 @@ def euler_maruyama(model,           # score model `model(x, t)`
                    callback=None,   # called after each step with a dict
                    progress=False): # tqdm bar
     "Euler–Maruyama predictor on the reverse SDE (score_sde); the last step returns the mean."
-    _check_steps(steps, eps, sde.T)
-    if int(noise_draws) != noise_draws or noise_draws < 1: raise ValueError(f"`noise_draws` must be a positive whole number, got {noise_draws!r}")
+    steps, noise_draws = _check_steps(steps, eps, sde, x_T), whole(noise_draws, "noise_draws")
     x, (B, *shape) = x_T, x_T.shape
     ts, h = torch.linspace(sde.T, eps, steps, device=x.device, dtype=x.dtype), (sde.T - eps) / (steps - 1)
     for i in tqdm(range(steps), disable=not progress, desc="euler_maruyama"):
@@ -58,7 +66,7 @@ def noise_average(ensemble, sde, x_T, **kwargs):
 # %% ../nbs/08_samplers.ipynb #d2b4cf81
 def ddim_timesteps(n, steps):
     "DDIM's evenly strided discrete steps `0, s, 2s, ...` (`s = n // steps`), in increasing order."
-    if not 1 <= steps <= n: raise ValueError(f"`steps` must lie in [1, n={n}], got {steps}")
+    steps = whole(steps, "steps", 1, n)
     return list(range(0, n, n // steps))[:steps]
 
 def ddim(model,           # score model `model(x, t)`
@@ -71,7 +79,10 @@ def ddim(model,           # score model `model(x, t)`
          callback=None,   # called after each step with a dict
          progress=False): # tqdm bar
     "DDIM sampler with `eta` on a discrete DDPM schedule."
-    if not 0 <= eta <= 1: raise ValueError(f"`eta` must lie in [0, 1] (0: deterministic DDIM, 1: DDPM-like), got {eta!r}")
+    if not isinstance(schedule, DDPMSchedule):
+        raise ArgumentError(f"`schedule` must be a DDPMSchedule (DDIM steps through a discrete schedule), got {schedule!r}: sample a VPSDE with euler_maruyama, heun or pc_sampler")
+    _check_start(x_T)
+    eta = number(eta, "eta", 0, 1)  # 0: deterministic DDIM, 1: DDPM-like
     x, B = x_T, x_T.shape[0]
     taus = ddim_timesteps(schedule.n, steps)
     ab = schedule.alphas_cumprod.to(x.device)
@@ -104,7 +115,9 @@ def pf_ode(model,           # score model `model(x, t)`
            atol=1e-5,       # absolute tolerance
            callback=None):  # called after each evaluation with a dict
     "Probability-flow ODE from `T` to `eps` with scipy's `solve_ivp`; returns the final state and the number of score evaluations."
-    if not 0 < eps < sde.T: raise ValueError(f"`eps` must lie in (0, T={sde.T:g}), got {eps}")
+    _check_steps(2, eps, sde, x_T)
+    one_of(method, "method", ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"))
+    rtol, atol = number(rtol, "rtol", 0, low_open=True), number(atol, "atol", 0, low_open=True)
     shape, device, dtype, nfe = x_T.shape, x_T.device, x_T.dtype, 0
     def rhs(t, y):
         nonlocal nfe
@@ -120,7 +133,7 @@ def pf_ode(model,           # score model `model(x, t)`
 
 def heun(model, sde, x_T, steps=100, eps=1e-3, callback=None, progress=False):
     "Probability-flow ODE with Heun's method on `linspace(T, eps, steps + 1)`, in torch."
-    _check_steps(steps + 1, eps, sde.T)
+    steps = _check_steps(steps, eps, sde, x_T, low=1)
     x, B = x_T, x_T.shape[0]
     ts = torch.linspace(sde.T, eps, steps + 1, device=x.device, dtype=x.dtype)
     for i in tqdm(range(steps), disable=not progress, desc="heun"):
@@ -135,6 +148,7 @@ def heun(model, sde, x_T, steps=100, eps=1e-3, callback=None, progress=False):
 # %% ../nbs/08_samplers.ipynb #1397fc90
 def langevin(model, sde, x, t, h, snr=0.16, n=1, generator=None):
     "`n` Langevin corrector steps at times `t` with score_sde's signal-to-noise step size."
+    n, snr, h = whole(n, "n", low=0), number(snr, "snr", 0, low_open=True), number(h, "h", 0, low_open=True)
     for _ in range(n):
         score = model(x, t)
         z = randn(x.shape, generator, x.device, x.dtype)
@@ -145,9 +159,8 @@ def langevin(model, sde, x, t, h, snr=0.16, n=1, generator=None):
 
 def pc_sampler(model, sde, x_T, steps=1000, eps=1e-3, snr=0.16, n_corrector=1, generator=None, callback=None, progress=False):
     "score_sde's predictor (Euler–Maruyama)–corrector (Langevin) sampler; the last step returns the mean."
-    _check_steps(steps, eps, sde.T)
-    if int(n_corrector) != n_corrector or n_corrector < 0: raise ValueError(f"`n_corrector` must be a non-negative whole number, got {n_corrector!r}")
-    if not snr > 0: raise ValueError(f"`snr` must be positive, got {snr!r}")
+    steps = _check_steps(steps, eps, sde, x_T)
+    n_corrector, snr = whole(n_corrector, "n_corrector", low=0), number(snr, "snr", 0, low_open=True)
     x, B = x_T, x_T.shape[0]
     ts, h = torch.linspace(sde.T, eps, steps, device=x.device, dtype=x.dtype), (sde.T - eps) / (steps - 1)
     for i in tqdm(range(steps), disable=not progress, desc="pc_sampler"):

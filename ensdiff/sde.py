@@ -7,6 +7,7 @@ __all__ = ['PREDICTIONS', 'append_dims', 'as_time', 'check_batch', 'randn', 'gen
 # %% ../nbs/00_sde.ipynb #ca16cb52
 import math
 import torch
+from .checks import number, whole
 
 # %% ../nbs/00_sde.ipynb #7b932001
 def append_dims(v, ndim):
@@ -42,7 +43,7 @@ def randn(shape, generator=None, device=None, dtype=None):
 
 def generators(seeds, device="cpu"):
     "One `torch.Generator` per seed in `seeds`."
-    return [torch.Generator(device).manual_seed(int(s)) for s in seeds]
+    return [torch.Generator(device).manual_seed(whole(s, "seeds", low=0, high=2**64 - 1)) for s in seeds]
 
 # %% ../nbs/00_sde.ipynb #7eba805c
 class VPSDE:
@@ -51,8 +52,8 @@ class VPSDE:
         beta_min=0.1, # $\beta$ at time 0
         beta_max=20., # $\beta$ at time `T`
         T=1.):        # end of the forward process
-        if not 0 <= beta_min <= beta_max: raise ValueError(f"need 0 <= `beta_min` <= `beta_max`, got {beta_min}, {beta_max}")
-        if T <= 0: raise ValueError(f"`T` must be positive, got {T}")
+        beta_min, beta_max, T = number(beta_min, "beta_min", 0), number(beta_max, "beta_max", 0), number(T, "T", 0, low_open=True)
+        if not beta_min <= beta_max: raise ValueError(f"need 0 <= `beta_min` <= `beta_max`, got {beta_min}, {beta_max}")
         self.beta_min, self.beta_max, self.T = float(beta_min), float(beta_max), float(T)
 
     def __repr__(self): return f"VPSDE(beta_min={self.beta_min:g}, beta_max={self.beta_max:g}, T={self.T:g})"
@@ -100,7 +101,7 @@ class DDPMSchedule:
         beta_start=1e-4, # $\beta$ of the first step
         beta_end=0.02,   # $\beta$ of the last step
         n=1000):         # number of steps
-        if n < 1: raise ValueError(f"`n` must be at least 1, got {n}")
+        n, beta_start, beta_end = whole(n, "n"), number(beta_start, "beta_start", 0, 1, True, True), number(beta_end, "beta_end", 0, 1, True, True)
         if not 0 < beta_start <= beta_end < 1: raise ValueError(f"need 0 < `beta_start` <= `beta_end` < 1, got {beta_start}, {beta_end}")
         self.beta_start, self.beta_end, self.n, self.T = beta_start, beta_end, n, 1.
         self.betas = torch.linspace(beta_start, beta_end, n, dtype=torch.float64)
