@@ -91,6 +91,7 @@ EXPERIMENTS = {
     "uncertainty": ("48_exp_uncertainty.ipynb", "Beyond the paper: each sample's ensemble uncertainty - filtering against random filtering, detecting low confidence"),
     "distillation": ("49_exp_distillation.ipynb", "Beyond the paper: one network distilled from the mean ensemble - the share of its L_DDSM and NLL gain kept at 1/K the cost"),
     "truth": ("50_exp_truth.ipynb", "Beyond the paper: the paper's questions on a digit-like Gaussian mixture with exact scores, exact density and an unlimited reference"),
+    "truth-map": ("51_exp_truth_map.ipynb", "Beyond the paper: when the ensemble's exact score gain reaches its samples, mapped over training-set size and length on a 2-D mixture"),
 }
 
 def notebooks_dir(nbs_dir=None):
@@ -395,7 +396,7 @@ def _run_one(name, preset, params, folder, runs_dir, nbs_dir, progress):
 # seconds each experiment took in a quiet smoke `reproduce` (2 cores, 3 at once, 2026-12-02): the guess for one never completed here
 _SMOKE_WALL_S = {"aggregators": 49, "subsets": 46, "regime": 37, "distillation": 35, "init-scale": 33, "theory-poe": 23, "nll": 22,
                  "forest": 22, "learned-aggregation": 19, "snapshot-ensembles": 18, "mc-dropout": 17, "guidance": 17, "loss-vs-fid": 16,
-                 "uncertainty": 14, "trajectory-rules": 14, "training-length": 12, "ensemble-size": 11, "truth": 25}
+                 "uncertainty": 14, "trajectory-rules": 14, "training-length": 12, "ensemble-size": 11, "truth": 25, "truth-map": 20}
 
 def _expected_wall_s(name, preset, runs_dir):
     "How long a run of `name` at `preset` should take: its latest completed run's wall time in `runs_dir`, else its smoke time, else 0."
