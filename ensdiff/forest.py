@@ -16,6 +16,7 @@ from sklearn.preprocessing import MinMaxScaler
 from tqdm import tqdm
 
 from .aggregate import RULES, aggregate, check_finite
+from .checks import ArgumentError, number, whole
 from .hist_forest import HistForest, thread_budget
 
 # %% ../nbs/10_forest.ipynb #486c30fc
@@ -67,6 +68,13 @@ def _tree_leaves(trees, x32, n_jobs=1):
     return np.concatenate(Parallel(n_jobs=len(chunks), prefer="threads")(delayed(leaves)(c) for c in chunks))
 
 # %% ../nbs/10_forest.ipynb #2e00324b
+def _check_columns(cols, name, n_cols):
+    "`cols` as a list of distinct column indices of a table with `n_cols` columns; else `ArgumentError` naming `name`."
+    if isinstance(cols, (str, bytes)) or not hasattr(cols, "__iter__"): raise ArgumentError(f"`{name}` must be a list of column indices, got {cols!r}")
+    cols = [whole(j, name, 0, n_cols - 1) if n_cols else whole(j, name, 0) for j in cols]
+    if len(set(cols)) != len(cols): raise ArgumentError(f"`{name}` must name each column once, got {cols}")
+    return cols
+
 class ForestVP:
     "Forest-VP (VP-SDE with one multi-output random forest per noise level); each tree is an ensemble member."
     def __init__(self,
@@ -83,16 +91,21 @@ class ForestVP:
         seed=0):           # seed of the noise and of the forests
         if rule not in TREE_RULES: raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {TREE_RULES}")
         if model not in MODELS: raise ValueError(f"`model` must be one of {MODELS}, got {model!r}")
+        n_estimators, n_t, duplicate_K = whole(n_estimators, "n_estimators"), whole(n_t, "n_t", low=2), whole(duplicate_K, "duplicate_K")
+        beta_min, beta_max, eps = number(beta_min, "beta_min", 0), number(beta_max, "beta_max", 0), number(eps, "eps", 0, 1, True, True)
+        max_depth, seed = whole(max_depth, "max_depth", none=True), whole(seed, "seed", low=0)
+        if beta_min > beta_max: raise ArgumentError(f"`beta_max` must be at least `beta_min` = {beta_min:g}, got {beta_max:g}")
         thread_budget(n_jobs)  # a bad `n_jobs` is refused here, not at the first fit
         self.n_estimators, self.n_t, self.duplicate_K, self.beta_min, self.beta_max = n_estimators, n_t, duplicate_K, beta_min, beta_max
         self.eps, self.max_depth, self.rule, self.model, self.n_jobs, self.seed = eps, max_depth, rule, model, n_jobs, seed
         self.times = np.linspace(eps, 1, n_t)
         self.K, self.forests, self.selected = n_estimators, None, None
 
-    def _check(self, X, cat_cols):
+    def _check(self, X, cat_cols, int_cols=()):
         X, self.labels = np.asarray(X), {}
         if X.ndim != 2: raise ValueError(f"`X` must be a 2-D table, got shape {X.shape}")
         if len(X) < 2: raise ValueError(f"`X` must have at least 2 rows, got {len(X)}")
+        _check_columns(cat_cols, "cat_cols", X.shape[1]); _check_columns(int_cols, "int_cols", X.shape[1])
         if X.dtype.kind not in "biuf":
             bad = [j for j in range(X.shape[1]) if j not in cat_cols and not _numeric(X[:, j])]
             if bad: raise ValueError(f"columns {bad} are not numeric; declare them in `cat_cols` or convert them")
@@ -104,7 +117,7 @@ class ForestVP:
 
     def fit(self, X, cat_cols=(), int_cols=(), progress=False, level_dir=None):
         "Train one forest per noise level on the table `X` (categorical columns `cat_cols`, integer columns `int_cols`); `progress`: a bar over the levels; `level_dir`: a folder keeping each fitted level, so that a fit stopped part-way resumes at the first level it lacks."
-        X = self._check(X, cat_cols)
+        X = self._check(X, cat_cols, int_cols)  # column indices out of range refused here, not at `sample` after the whole fit
         self.coder = TableCoder(cat_cols, int_cols).fit(X)
         x1 = np.tile(self.coder.encode(X), (self.duplicate_K, 1))
         x0 = np.random.default_rng(self.seed).standard_normal(x1.shape)
@@ -138,7 +151,7 @@ class ForestVP:
         "This model restricted to the first `K` trees of each forest (no refit), optionally with another `rule`."
         if self.forests is None: raise ValueError("fit the model first")
         if self.model == "xgboost": raise ValueError("`with_trees` needs random forests (model 'random_forest' or 'hist_forest')")
-        if not 1 <= K <= self.n_estimators: raise ValueError(f"`K` must lie in [1, {self.n_estimators}], got {K}")
+        K = whole(K, "K", 1, self.n_estimators)
         view = object.__new__(ForestVP); view.__dict__.update(self.__dict__)
         view.K, view.rule, view.selected = K, rule or self.rule, None
         if view.rule not in TREE_RULES: raise ValueError(f"unknown rule {view.rule!r}; `rule` must be one of {TREE_RULES}")
@@ -185,6 +198,7 @@ class ForestVP:
     def sample(self, n, seed=0):
         "`n` rows of the table: 49 Euler–Maruyama steps on the reverse VP-SDE, a denoising step, decoding."
         if self.forests is None: raise ValueError("fit the model first")
+        n, seed = whole(n, "n"), whole(seed, "seed", low=0)
         rng = np.random.default_rng(seed)
         self.selected = None
         x = rng.standard_normal((n, self.coder.scaler.n_features_in_))
@@ -283,7 +297,7 @@ def _kept_levels(fit_level, level_dir, spec):
 class MetricSpace:
     "Rows mapped for the tabular metrics: numeric columns min-max scaled on the training split, categoricals one-hot / 2."
     def __init__(self, train, cat_cols=()):
-        self.cat_cols = list(cat_cols)
+        self.cat_cols = _check_columns(cat_cols, "cat_cols", np.shape(train)[1] if np.ndim(train) == 2 else 0)
         self.num_cols = [j for j in range(train.shape[1]) if j not in self.cat_cols]
         self.scaler = MinMaxScaler().fit(train[:, self.num_cols])
         self.categories = {j: np.unique(train[:, j]) for j in self.cat_cols}
