@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .aggregate import RULES, aggregate, check_finite, draw_members, select_members
 from .nets import BatchedMembers
-from .checks import ArgumentError
+from .checks import ArgumentError, whole
 from .sde import PREDICTIONS, VPSDE, as_time, check_batch, from_score, to_score
 
 # %% ../nbs/07_ensemble.ipynb #f8faaec9
@@ -63,7 +63,7 @@ class Ensemble:
         self.members = list(members)
         if not self.members: raise ValueError("`members` is empty: an ensemble needs at least one member")
         _one_device(self.members)
-        if rule not in RULES and rule not in SELECTION_RULES:
+        if not isinstance(rule, str) or (rule not in RULES and rule not in SELECTION_RULES):
             raise ValueError(f"unknown rule {rule!r}; `rule` must be one of {list(RULES) + list(SELECTION_RULES)}")
         if backend not in ("loop", "vmap", "auto"): raise ValueError(f"`backend` must be 'loop', 'vmap' or 'auto', got {backend!r}")
         if fast not in FAST_PATHS: raise ValueError(f"`fast` must be one of {FAST_PATHS}, got {fast!r}")
@@ -190,7 +190,7 @@ class MCDropoutEnsemble(Ensemble):
         self.model, self.fixed_masks, self.seed = model, fixed_masks, seed
         self.dropouts = [m for m in model.modules() if isinstance(m, nn.Dropout)] if isinstance(model, nn.Module) else []
         if not any(d.p > 0 for d in self.dropouts): raise ValueError("`model` has no nn.Dropout layer with p > 0: MC Dropout needs one")
-        if K < 1: raise ValueError(f"`K` must be at least 1, got {K}")
+        K = whole(K, "K")
         self._masks = {}
         super().__init__([model] * K, rule, "loop", space, process, generator)
 

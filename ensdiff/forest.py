@@ -105,7 +105,8 @@ class ForestVP:
         X, self.labels = np.asarray(X), {}
         if X.ndim != 2: raise ValueError(f"`X` must be a 2-D table, got shape {X.shape}")
         if len(X) < 2: raise ValueError(f"`X` must have at least 2 rows, got {len(X)}")
-        _check_columns(cat_cols, "cat_cols", X.shape[1]); _check_columns(int_cols, "int_cols", X.shape[1])
+        self._cols = _check_columns(cat_cols, "cat_cols", X.shape[1]), _check_columns(int_cols, "int_cols", X.shape[1])
+        cat_cols = self._cols[0]
         if X.dtype.kind not in "biuf":
             bad = [j for j in range(X.shape[1]) if j not in cat_cols and not _numeric(X[:, j])]
             if bad: raise ValueError(f"columns {bad} are not numeric; declare them in `cat_cols` or convert them")
@@ -118,6 +119,7 @@ class ForestVP:
     def fit(self, X, cat_cols=(), int_cols=(), progress=False, level_dir=None):
         "Train one forest per noise level on the table `X` (categorical columns `cat_cols`, integer columns `int_cols`); `progress`: a bar over the levels; `level_dir`: a folder keeping each fitted level, so that a fit stopped part-way resumes at the first level it lacks."
         X = self._check(X, cat_cols, int_cols)  # column indices out of range refused here, not at `sample` after the whole fit
+        cat_cols, int_cols = self._cols  # as plain ints
         self.coder = TableCoder(cat_cols, int_cols).fit(X)
         x1 = np.tile(self.coder.encode(X), (self.duplicate_K, 1))
         x0 = np.random.default_rng(self.seed).standard_normal(x1.shape)

@@ -7,7 +7,7 @@ __all__ = ['PREDICTIONS', 'append_dims', 'as_time', 'check_batch', 'randn', 'gen
 # %% ../nbs/00_sde.ipynb #ca16cb52
 import math
 import torch
-from .checks import number, whole
+from .checks import ArgumentError, number, whole
 
 # %% ../nbs/00_sde.ipynb #7b932001
 def append_dims(v, ndim):
@@ -21,7 +21,9 @@ def _vmapped(t):
 
 def as_time(t, T=1., name="t"):
     "`t` as a float tensor, checked to lie in `[0, T]` (unchecked inside `vmap`, where the check cannot run)."
-    t = t if torch.is_tensor(t) else torch.as_tensor(t, dtype=torch.get_default_dtype())
+    if not torch.is_tensor(t):
+        try: t = torch.as_tensor(t, dtype=torch.get_default_dtype())
+        except (TypeError, ValueError, RuntimeError): raise ArgumentError(f"`{name}` must be a time or a tensor of times in [0, T={T:g}], got {t!r}") from None
     if not t.is_floating_point(): t = t.to(torch.get_default_dtype())
     if t.numel() and not _vmapped(t) and (bool((t < 0).any()) or bool((t > T).any()) or bool(t.isnan().any())):
         raise ValueError(f"`{name}` must lie in [0, T={T:g}]; got values in [{t.min().item():.6g}, {t.max().item():.6g}]")

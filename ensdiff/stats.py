@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'frechet_distance', 'kernel_distance', 'precision_recall', 'Contrast', 'PairedBootstrap',
            'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent', 'differs', 'non_monotone',
-           'first_plateau', 'margins', 'margin']
+           'first_plateau', 'margins', 'margin', 'obrien_fleming', 'at_look', 'sample_size']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -82,7 +82,7 @@ def precision_recall(generated, reference, k=3):
     "Improved precision and recall of feature sets `generated` `(N, D)` against `reference` `(M, D)` with k-th neighbour balls: `(precision, recall)`."
     g, r = _as_features(generated, "generated"), _as_features(reference, "reference")
     if g.shape[1] != r.shape[1]: raise ValueError(f"`generated` and `reference` must have the same feature size, got {g.shape[1]} and {r.shape[1]}")
-    if not (isinstance(k, int) and 1 <= k < min(len(g), len(r))): raise ValueError(f"`k` must be an integer in [1, {min(len(g), len(r)) - 1}], got {k!r}")
+    k = whole(k, "k", 1, min(len(g), len(r)) - 1)
     return float(_covered(g, r, _knn_radii(r, k)).mean()), float(_covered(r, g, _knn_radii(g, k)).mean())
 
 # %% ../nbs/09a_stats.ipynb #274d5d37
@@ -206,20 +206,26 @@ class PairedBootstrap:
         lo, hi = np.quantile(dev, [0.025, 0.975])
         return Contrast(float(est), float(dev.std(ddof=1)), float(est + lo), float(est + hi), f"paired {self.method}", self.n_boot)
 
+    def _known(self, labels, name):
+        "`labels` when each is a set of the bootstrap; else `ArgumentError` naming `name`."
+        if unknown := [k for k in labels if k not in self.labels]: raise ArgumentError(f"`{name}` names unknown set(s) {unknown}; the bootstrap has {self.labels}")
+        return labels
+
     def diff(self, a, b, metric="fid"):
         "Set `a` minus set `b`, paired."
         return self.contrast({a: 1., b: -1.} if a != b else {a: 0.}, metric)
 
     def vs_average(self, a, labels, metric="fid"):
         "Set `a` minus the average of the sets `labels` (e.g. an ensemble against its members' average)."
-        labels = _labels(labels)
+        labels = self._known(_labels(labels), "labels")
+        if a not in self.labels: raise ArgumentError(f"`a` must be one of the sets {self.labels}, got {a!r}")
         w = {k: -1. / len(labels) for k in labels}
         w[a] = w.get(a, 0.) + 1.
         return self.contrast(w, metric)
 
     def average(self, labels, metric="fid"):
         "The average of the sets `labels` with its error."
-        labels = _labels(labels)
+        labels = self._known(_labels(labels), "labels")
         return self.contrast({k: 1. / len(labels) for k in labels}, metric)
 
     def slope(self, labels, xs, metric="fid"):
@@ -337,3 +343,40 @@ def margin(name, reference=None):
     if "absolute" in table[name]: return float(table[name]["absolute"])
     if reference is None or not math.isfinite(reference): raise ValueError(f"margin {name!r} is relative: `reference` must be a finite number, got {reference}")
     return table[name]["relative"] * abs(float(reference))
+
+# %% ../nbs/09a_stats.ipynb #e0ab70d0
+def obrien_fleming(alpha=0.05, fractions=(0.5, 1.)):
+    "Two-sided O'Brien-Fleming boundaries `[c_1, ..., c_K]` (z scale) for looks at information `fractions` (increasing, the last 1), family error `alpha`."
+    from scipy.optimize import brentq
+    from scipy.stats import multivariate_normal, norm
+    alpha = number(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    t = np.asarray(fractions, dtype=float)
+    if t.ndim != 1 or len(t) < 1 or not (np.all(np.diff(t) > 0) and t[0] > 0 and abs(t[-1] - 1) < 1e-12):
+        raise ArgumentError(f"`fractions` must increase from above 0 to 1, got {list(fractions)}")
+    cov = np.sqrt(np.minimum.outer(t, t) / np.maximum.outer(t, t))
+    def error(C):
+        c = C / np.sqrt(t)
+        return 1 - multivariate_normal(np.zeros(len(t)), cov).cdf(c, lower_limit=-c) - alpha
+    C = brentq(error, 0.5, 10.) if len(t) > 1 else float(norm.ppf(1 - alpha / 2))
+    return [float(C / np.sqrt(x)) for x in t]
+
+def at_look(c, z):
+    "Contrast `c` with its interval widened from 95% to the boundary `z` of a look (each side scaled by z / 1.96; a percentile interval keeps its asymmetry)."
+    if not isinstance(c, Contrast): raise ArgumentError(f"`c` must be a Contrast, got {type(c).__name__}")
+    z = number(z, "z", low=0, low_open=True)
+    f = z / Z95
+    return Contrast(c.estimate, c.se, c.estimate - f * (c.estimate - c.lo), c.estimate + f * (c.hi - c.estimate), f"{c.method}, boundary z = {z:.3f}", c.n)
+
+def sample_size(c,            # the pilot's `Contrast`
+                n,            # the pilot's sample size
+                boundary=0.,  # the decision point the interval must clear (0, or minus the margin)
+                z=Z95,        # the final look's boundary
+                power=0.8,    # probability of clearing it if the estimate is the truth
+                cap=None):    # the budget: never more than this
+    "Samples needed for `c`'s interval at boundary `z` to clear `boundary` with `power`, if its estimate is the truth and its error scales as 1/sqrt(n)."
+    from scipy.stats import norm
+    n, power = whole(n, "n", low=1), number(power, "power", low=0, high=1, low_open=True, high_open=True)
+    gap = abs(c.estimate - boundary)
+    if not c.finite or gap == 0: return cap if cap is not None else math.inf
+    need = math.ceil(n * ((z + norm.ppf(power)) * c.se / gap) ** 2)
+    return min(max(need, n), cap) if cap is not None else max(need, n)

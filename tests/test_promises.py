@@ -204,3 +204,67 @@ def test_reproduce_runs_a_name_given_twice_once(tmp_path, monkeypatch):  # issue
     from contextlib import redirect_stdout
     with redirect_stdout(io.StringIO()) as out: assert main(["reproduce", "--only", "theory-poe", "theory-poe", "--runs-dir", str(tmp_path)]) == 0
     assert "1/1 complete" in out.getvalue() and "not reached" not in out.getvalue(), out.getvalue()
+
+
+# --- issue 35, item 5: random arguments at the door -------------------------------------------------------------------
+# Each public function of sde, samplers, ensemble, metrics, stats and forest, given a random value for one argument
+# (numbers of every kind and size, NaN, infinities, booleans, None, strings, lists, numpy scalars), either works or
+# raises ValueError / TypeError whose message names that argument in backticks - never a raw error from deep inside.
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ensdiff.ensemble import MCDropoutEnsemble
+from ensdiff.metrics import ScoreNoise, ddsm_eval
+from ensdiff.samplers import heun, langevin
+from ensdiff.sde import generators
+from ensdiff.stats import PairedBootstrap, precision_recall
+
+_SMALL = st.one_of(st.integers(-5, 40), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none(), st.text(max_size=3),
+                   st.sampled_from([np.float64(0.5), np.int64(3), np.float32(2.0), 1e-300, -0.0, 2.5]), st.lists(st.integers(0, 3), max_size=2))
+_SEED = st.one_of(_SMALL, st.integers(-10**25, 10**25))
+_RNG = np.random.default_rng(0)
+_FEATS, _REF = _RNG.normal(size=(12, 3)), _RNG.normal(size=(14, 3))
+_TABLE = np.column_stack([_RNG.normal(size=20), _RNG.integers(0, 3, 20), _RNG.normal(size=20)])
+_VP = VPSDE()
+_EPS_MLP = ScoreModel(MLP(dim=2, hidden=8, layers=1, dropout=0.1))
+_FOREST = dict(n_estimators=2, n_t=2, duplicate_K=1, model="hist_forest", n_jobs=1)
+
+PROPERTY_TARGETS = [  # (name of the argument, a call taking its value, values)
+    ("beta_min", lambda v: VPSDE(beta_min=v), _SMALL), ("beta_max", lambda v: VPSDE(beta_max=v), _SMALL), ("T", lambda v: VPSDE(T=v), _SMALL),
+    ("n", lambda v: DDPMSchedule(n=v), _SMALL), ("beta_start", lambda v: DDPMSchedule(beta_start=v), _SMALL),
+    ("seeds", lambda v: generators([v]), _SEED),
+    ("steps", lambda v: euler_maruyama(ONE, _VP, XS, steps=v), _SMALL), ("eps", lambda v: euler_maruyama(ONE, _VP, XS, steps=3, eps=v), _SMALL),
+    ("noise_draws", lambda v: euler_maruyama(ONE, _VP, XS, steps=3, noise_draws=v), _SMALL),
+    ("steps", lambda v: heun(ONE, _VP, XS, steps=v), _SMALL), ("eps", lambda v: heun(ONE, _VP, XS, steps=2, eps=v), _SMALL),
+    ("steps", lambda v: ddim(ONE, DDPMSchedule(), XS, steps=v), _SMALL), ("eta", lambda v: ddim(ONE, DDPMSchedule(), XS, steps=3, eta=v), _SMALL),
+    ("schedule", lambda v: ddim(ONE, v, XS, steps=3), st.one_of(_SMALL, st.just(_VP))),
+    ("snr", lambda v: pc_sampler(ONE, _VP, XS, steps=3, snr=v), _SMALL), ("n_corrector", lambda v: pc_sampler(ONE, _VP, XS, steps=3, n_corrector=v), _SMALL),
+    ("n", lambda v: langevin(ONE, _VP, XS, torch.full((3,), .5), 0.1, n=v), _SMALL), ("eps", lambda v: pf_ode(ONE, _VP, XS, eps=v), _SMALL),
+    ("sde", lambda v: euler_maruyama(ONE, v, XS, steps=3), st.one_of(_SMALL, st.just(DDPMSchedule()))),
+    ("rule", lambda v: Ensemble([ONE, ONE], rule=v), _SMALL), ("backend", lambda v: Ensemble([ONE, ONE], backend=v), _SMALL),
+    ("space", lambda v: Ensemble([ONE, ONE], space=v), _SMALL), ("fast", lambda v: Ensemble([ONE, ONE], fast=v), _SMALL),
+    ("K", lambda v: MCDropoutEnsemble(_EPS_MLP, K=v), _SMALL),
+    ("t", lambda v: Ensemble([_EPS_MLP, _EPS_MLP])(X2, torch.full((2,), v) if isinstance(v, float) else v), _SMALL),
+    ("tau", lambda v: ScoreNoise(ONE, v), _SMALL),
+    ("n_draws", lambda v: ddsm_eval(ONE, TOY[:8], n_draws=v), _SMALL), ("batch_size", lambda v: ddsm_eval(ONE, TOY[:8], batch_size=v), _SMALL),
+    ("t_min", lambda v: ddsm_eval(ONE, TOY[:8], t_min=v), _SMALL), ("eps", lambda v: nll_bpd(ONE, TOY[:2], eps=v, rtol=1e-3, atol=1e-3), _SMALL),
+    ("n_boot", lambda v: PairedBootstrap({"a": _FEATS}, _REF, n_boot=v), _SMALL), ("seed", lambda v: PairedBootstrap({}, _REF, n_boot=2, seed=v), _SEED),
+    ("method", lambda v: PairedBootstrap({}, _REF, n_boot=2, method=v), _SMALL), ("chunk", lambda v: PairedBootstrap({"a": _FEATS}, _REF, n_boot=4, chunk=v), _SMALL),
+    ("labels", lambda v: PairedBootstrap({"a": _FEATS}, _REF, n_boot=4).vs_average("a", v), st.one_of(_SMALL, st.just([]), st.just(["a"]))),
+    ("k", lambda v: precision_recall(_FEATS, _REF, k=v), _SMALL),
+    ("n_estimators", lambda v: ForestVP(n_estimators=v), _SMALL), ("n_t", lambda v: ForestVP(n_t=v), _SMALL),
+    ("duplicate_K", lambda v: ForestVP(duplicate_K=v), _SMALL), ("eps", lambda v: ForestVP(eps=v), _SMALL),
+    ("max_depth", lambda v: ForestVP(max_depth=v), _SMALL), ("seed", lambda v: ForestVP(seed=v), _SEED), ("n_jobs", lambda v: ForestVP(n_jobs=v), _SMALL),
+    ("cat_cols", lambda v: ForestVP(**_FOREST).fit(_TABLE, cat_cols=[v]), _SMALL), ("int_cols", lambda v: ForestVP(**_FOREST).fit(_TABLE, int_cols=[v]), _SMALL),
+]
+
+
+@pytest.mark.parametrize("name, call, values", PROPERTY_TARGETS, ids=[f"{i}-{t[0]}" for i, t in enumerate(PROPERTY_TARGETS)])
+def test_random_arguments_work_or_are_refused_by_name(name, call, values):
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    @given(values)
+    def check(value):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try: call(value)
+            except (ValueError, TypeError) as e: assert f"`{name}" in str(e), f"{name}={value!r}: {type(e).__name__}: {e}"
+    check()
