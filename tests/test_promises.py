@@ -8,6 +8,7 @@ processes on one store key) are in `tests/test_cli.py`, `nbs/05_train.ipynb` and
 import io
 import json
 import math
+import re
 import warnings
 from contextlib import redirect_stderr
 from pathlib import Path
@@ -22,7 +23,8 @@ from ensdiff.forest import ForestVP, w_test, MetricSpace
 from ensdiff.metrics import fid_kid, nll_bpd
 from ensdiff.nets import ADM, DDPMpp, MLP, ScoreModel
 from ensdiff.cli import main
-from ensdiff.samplers import ddim, euler_maruyama, pc_sampler, pf_ode
+from ensdiff.samplers import ddim, euler_maruyama, heun, pc_sampler, pf_ode
+from ensdiff.uncertainty import EnsembleUncertainty
 from ensdiff.sde import DDPMSchedule, VPSDE
 from ensdiff.theory import ddsm_loss, gaussian_score
 from ensdiff.train import DamagedFile, ModelStore, Trainer, load_checkpoint, load_member, save_atomic
@@ -69,6 +71,19 @@ REFUSALS = [
     (lambda: pf_ode(ONE, VPSDE(), XS, eps=2), "`eps` must be a finite number in (0, 1), got 2"),
     (lambda: aggregate([torch.zeros(2), np.zeros(2)]), "mixes torch tensors and other arrays"),
     (lambda: ForestVP(n_jobs=0), "`n_jobs` must be a positive integer, -1 or None"),
+    # issue 35: the faults of the second trial, each a named refusal now
+    (lambda: Trainer(MLP_NET, TOY, lr=float("inf")), "`lr` must be a finite number > 0, got inf"),
+    (lambda: fid_kid(torch.arange(768.).reshape(12, 1, 8, 8) % 256, torch.zeros(12, 1, 8, 8)), "`samples` must be images with values in [-1, 1], got values in [0, 255]"),
+    (lambda: fid_kid(torch.zeros(12, 1, 8, 8), _nan((12, 1, 8, 8))), "`reference` must be images with finite values in [-1, 1], got 768 NaN or infinite values"),
+    (lambda: ScoreModel(MLP(dim=2))(X2, torch.zeros(2)), "`t` must lie in (0, T=1] for a network predicting 'eps' (its score divides by sigma_t, which is 0 at t = 0), got t = 0"),
+    (lambda: Ensemble([ScoreModel(MLP(dim=2)), ScoreModel(MLP(dim=2))])(X2, torch.zeros(2)), "`t` must lie in (0, T=1]"),
+    (lambda: euler_maruyama(ONE, VPSDE(), XS, steps=2.5), "`steps` must be a whole number >= 2, got 2.5"),
+    (lambda: heun(ONE, VPSDE(), XS, steps=0), "`steps` must be a positive whole number, got 0"),
+    (lambda: ddim(ONE, VPSDE(), XS, steps=5), "`schedule` must be a DDPMSchedule"),
+    (lambda: ForestVP(n_estimators=2, n_t=2, duplicate_K=1).fit(np.zeros((5, 2)), int_cols=[2]), "`int_cols` must be a whole number in [0, 1], got 2"),
+    (lambda: Ensemble([ScoreModel(MLP(dim=2)), ScoreModel(MLP(dim=2)).to("meta")]), "`members` must live on one device, got member 0 on cpu and member 1 on meta"),
+    (lambda: EnsembleUncertainty(Ensemble([ONE])), "`ensemble` must have at least 2 members to disagree, got 1"),
+    (lambda: ModelStore(Path(__file__)), "`root` must be a folder one may write, got"),
 ]
 
 
@@ -214,7 +229,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ensdiff.ensemble import MCDropoutEnsemble
 from ensdiff.metrics import ScoreNoise, ddsm_eval
-from ensdiff.samplers import heun, langevin
+from ensdiff.samplers import langevin
 from ensdiff.sde import generators
 from ensdiff.stats import PairedBootstrap, precision_recall
 
@@ -268,3 +283,78 @@ def test_random_arguments_work_or_are_refused_by_name(name, call, values):
             try: call(value)
             except (ValueError, TypeError) as e: assert f"`{name}" in str(e), f"{name}={value!r}: {type(e).__name__}: {e}"
     check()
+
+
+def test_a_member_without_its_digest_is_damage_not_trust(tmp_path):  # issue 35: a deleted .sha256 meant "not checked at all"
+    from ensdiff.files import digest_path
+    store = ModelStore(tmp_path)
+    store.members("toy", TOY, MLP_NET, dict(batch_size=32, warmup=0), seeds=[0], steps=2, progress=False)
+    (path,) = tmp_path.glob("toy-*/seed_0.pt")
+    digest_path(path).unlink()
+    with pytest.raises(DamagedFile, match=r"has no recorded SHA-256 \(seed_0.pt.sha256 is missing\): it cannot prove what it is.*Delete it"): load_member(path)
+
+
+def test_another_architecture_under_a_key_is_refused(tmp_path):  # issue 35: a 12,738-parameter net came back for a 1,378-parameter key
+    import shutil
+    from ensdiff.files import digest_path
+    store, recipe, big = ModelStore(tmp_path), dict(batch_size=32, warmup=0), {**MLP_NET, "hidden": 64}
+    for net in (MLP_NET, big): store.members("toy", TOY, net, recipe, seeds=[0], steps=2, progress=False)
+    small, large = (store.path("toy", net, {**recipe, "steps": 2}, 0) for net in (MLP_NET, big))
+    shutil.copy(large, small); shutil.copy(digest_path(large), digest_path(small))
+    with pytest.raises(ValueError, match=r"`net_config` asks for another member than the file .* holds \(asked, held: \{'hidden': \(32, 64\)\}\)"):
+        store.members("toy", TOY, MLP_NET, recipe, seeds=[0], steps=2, progress=False)
+    plain = tmp_path / "plain.pt"; save_atomic(ScoreModel(MLP(dim=2)).state_dict(), plain)
+    with pytest.raises(ValueError, match=r"holds a plain state dict: load a state dict into its network with `net.load_state_dict\(ensdiff.files.load_checkpoint\(path\)\)`"): load_member(plain)
+
+
+def test_a_kill_between_the_renames_of_a_checkpoint_resumes_from_the_newest_good_one(tmp_path, monkeypatch):  # issue 35: training restarted at step 0
+    import os
+    rename, resumed = os.replace, []
+    for n in range(10):
+        out = tmp_path / f"kill_{n}"
+        trainer = Trainer(MLP_NET, TOY, out_dir=out, batch_size=32, warmup=0, checkpoint_every=2).train(4, progress=False)
+        trainer.train_step(); trainer.train_step()
+        calls = []
+        def dying(src, dst):
+            if len(calls) == n: raise KeyboardInterrupt("killed")
+            calls.append(dst); return rename(src, dst)
+        monkeypatch.setattr(os, "replace", dying)
+        try: trainer.save_checkpoint(); stopped = False
+        except KeyboardInterrupt: stopped = True
+        monkeypatch.setattr(os, "replace", rename)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no file may read as damaged
+            resumed.append(Trainer(MLP_NET, TOY, out_dir=out, batch_size=32, warmup=0).step)
+        if not stopped: break
+    assert resumed == [4, 4, 4, 4, 4, 6, 6], resumed
+
+
+def test_training_stops_at_the_first_non_finite_loss_keeping_its_checkpoint(tmp_path):  # issue 35: lr=inf trained NaN members silently
+    trainer = Trainer(MLP_NET, TOY, out_dir=tmp_path, batch_size=32, warmup=0, checkpoint_every=1, lr=1e30)  # finite, and far too large
+    with pytest.raises(FloatingPointError, match=r"training stopped at step 2: the loss of member\(s\) \[0\] \(seed\(s\) \[0\]\) is (nan|inf); the last good checkpoint"):
+        trainer.train(10, progress=False)
+    assert load_checkpoint(tmp_path / "checkpoint.pt")["step"] == 1
+
+
+def test_distill_refuses_to_resume_another_run(tmp_path):  # issue 35: another teacher, data, seed or lr continued silently
+    from ensdiff.distill import distill
+    teacher = Ensemble([ScoreModel(MLP(dim=2, hidden=8, layers=1)) for _ in range(2)])
+    run = lambda **kw: distill(kw.pop("teacher", teacher), kw.pop("data", TOY), MLP_NET, batch_size=32, warmup=0, out_dir=tmp_path, checkpoint_every=2, progress=False, **{"steps": 4, **kw})
+    run()
+    for kw, differing in ((dict(teacher=Ensemble([teacher.members[0], ScoreModel(MLP(dim=2, hidden=8, layers=1))])), "['members', 'teacher'] (teacher members [1])"),
+                          (dict(data=TOY + 1), "['data']"), (dict(seed=3), "['seed']"), (dict(lr=1e-2), "['lr']")):
+        with pytest.raises(ValueError, match=re.escape(f"`out_dir` holds another distillation run ({tmp_path / 'checkpoint.pt'}): differing {differing}")): run(**kw)
+    with pytest.raises(ValueError, match="`steps` must be at least the 4 steps the checkpoint in `out_dir` has taken"): run(steps=2)
+
+
+def test_a_damaged_results_json_is_named_and_skipped(tmp_path, monkeypatch):  # issue 35: "Invalid control character at: line 1 column 18", no file named
+    from contextlib import redirect_stdout
+    from ensdiff.runs import write_json_atomic
+    for stamp, text in (("20260101-000000", None), ("20260102-000000", b'{"status": "compl\x01')):
+        folder = tmp_path / "theory-poe" / stamp; folder.mkdir(parents=True)
+        write_json_atomic(folder / "run.json", dict(experiment="theory-poe", preset="smoke", params={}, git="abc"))
+        if text: (folder / "results.json").write_bytes(text)
+        else: write_json_atomic(folder / "results.json", dict(status="complete", experiment="theory-poe"))
+    with redirect_stdout(io.StringIO()) as out: assert main(["show", str(tmp_path / "theory-poe")]) == 0
+    assert f"{tmp_path / 'theory-poe' / '20260102-000000' / 'results.json'} is damaged (JSONDecodeError: Invalid control character" in out.getvalue(), out.getvalue()
+    assert "its run is skipped" in out.getvalue() and "20260101-000000  complete" in out.getvalue()
