@@ -73,7 +73,7 @@ def training_draws(setup, size):
     "The training data of cell `size`: float32 draws of the setup's testbed (images `(n, 1, side, side)`, unclipped, or points `(n, 2)`)."
     return draws(testbed_of(setup), pool_size(setup, size), setup["train_seed"])
 
-# %% ../nbs/11b_truth.ipynb #7c86a825
+# %% ../nbs/11b_truth.ipynb #730d4b53
 def truth_recipe(setup, size):
     "The member recipe of cell `size`: the preset's network and training recipe on the mixture's draws."
     pool_size(setup, size)
@@ -99,7 +99,7 @@ def train_truth_members(preset="cpu", device="cpu", progress=True):
     setup = truth_setup(preset)
     for size in setup["sizes"]: truth_members(setup, size, device=device, progress=progress)
 
-# %% ../nbs/11b_truth.ipynb #84312a1c
+# %% ../nbs/11b_truth.ipynb #35c869ba
 RULES = ("mean", "geometric", "median", "dominant", "alternating", "moe")
 
 def cell_models(members, rules=RULES):
@@ -128,7 +128,7 @@ def truth_classifier(setup):
     net = DigitClassifier(setup["side"]); net.load_state_dict(ckpt["state"])
     return net.eval(), ckpt["accuracy"]
 
-# %% ../nbs/11b_truth.ipynb #ec168284
+# %% ../nbs/11b_truth.ipynb #bb2606ae
 def score_gain(member_errors, rule_errors, grid, sde=None):
     "The average member's KL-bound integral minus the rule's (`(K, T, n)` and `(T, n)` errors on `grid`), paired over draws: a `Contrast`."
     from ensdiff.exact import kl_bound
