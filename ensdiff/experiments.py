@@ -9,6 +9,7 @@ __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'TESTS', 'image_setup', 'ima
 
 # %% ../nbs/11_experiments.ipynb #094936c2
 import hashlib, json, math, os, time, warnings
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -302,7 +303,7 @@ def paper_table(name):
     return tables[name]
 
 # %% ../nbs/11_experiments.ipynb #d2135bc7
-VERDICTS = ("holds", "does not hold", "not measurable at this scale")
+VERDICTS = ("holds", "does not hold", "not measurable at this scale", "borderline")
 TESTS = ("directional", "no_better", "no_worse", "equivalent")
 
 def compare(a, b, se, z=2.):
@@ -327,6 +328,29 @@ def _verdict_word(verdict):
 def _combine(verdicts):
     "All of several verdicts: False when one is False, True when all are True, else None."
     return False if False in verdicts else (True if all(v is True for v in verdicts) else None)
+
+def _claim_p_values(cs, test, expect, margin):
+    "A claim's one-sided p-values over all its contrasts: it holds when all do (the largest), fails when one does (Bonferroni over them)."
+    ps = [stats.p_values(c, test, expect, margin) for c in cs]
+    return max(p for p, _ in ps), min(1., len(cs) * min(q for _, q in ps))
+
+def _borderline(cs, test, margin):
+    "True when a 95% bound lies within twice its Monte Carlo error of the point it is compared with (0, or the margin)."
+    points = [0.] if test == "directional" else [-margin, margin]
+    return any(c.finite and min(abs(b - p) for b in (c.lo, c.hi) for p in points) < 2 * stats.bound_mc_error(c) for c in cs)
+
+def _reading(c, test, expect, margin, scale=1., digits=2):
+    "What a contrast's interval says for its test, in words: where it lies, and the verdict that follows."
+    if not c.finite: return "no error: not measurable"
+    if test == "directional":
+        side = "below 0" if c.hi < 0 else ("above 0" if c.lo > 0 else "reaches past 0")
+        wanted = "below 0" if expect == "<" else "above 0"
+        return f"{side}: " + ("holds" if side == wanted else ("not measurable" if side == "reaches past 0" else "does not hold"))
+    m = f"{margin * scale:.{digits}f}"
+    v = getattr(stats, test)(c, margin)
+    where = {"no_better": (f"above -{m}", f"below -{m}", f"straddles -{m}"), "no_worse": (f"below +{m}", f"above +{m}", f"straddles +{m}"),
+             "equivalent": (f"inside ±{m}", f"outside ±{m}", f"crosses ±{m}")}[test]
+    return f"{where[0]}: holds" if v is True else (f"{where[1]}: does not hold" if v is False else f"{where[2]}: not measurable")
 
 @dataclass
 class Claims:
@@ -363,25 +387,45 @@ class Claims:
         else:
             if margin is None: raise ValueError(f"a {test!r} claim needs its stated `margin`")
             verdicts = [getattr(stats, test)(c, margin) for c in cs]
-        rule = f"95% interval {'below' if expect == '<' else 'above'} 0" if test == "directional" else \
-               f"{test.replace('_', ' ')} within margin {margin * scale:.{digits}f}"
-        shown = "; ".join(c.text(digits, scale) for c in cs) if len(cs) <= 6 else \
+        p_hold, p_fail = _claim_p_values(cs, test, expect, margin)
+        verdict = _combine(verdicts)
+        if verdict is not None and _borderline(cs, test, margin): verdict = "borderline"
+        shown = "; ".join(f"{c.text(digits, scale)}: {_reading(c, test, expect, margin, scale, digits)}" for c in cs) if len(cs) <= 6 else \
                 f"{len(cs)} contrasts, estimates {min(c.estimate for c in cs) * scale:+.{digits}f} .. {max(c.estimate for c in cs) * scale:+.{digits}f}, " \
-                f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}"
-        evidence = f"{what + ': ' if what else ''}{shown} ({rule})" + (f"; {note}" if note else "")
-        self.add(number, claim, _combine(verdicts), evidence, source)
-        self.rows[-1].update(test=test, expect=expect, margin=margin, contrasts=[c.to_dict() for c in cs])
+                f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}; " \
+                + ", ".join(f"{n} {w}" for w, n in Counter(_reading(c, test, expect, margin, scale, digits) for c in cs).items())
+        evidence = f"{what + ': ' if what else ''}{shown}" + (f"; {note}" if note else "")
+        self.add(number, claim, verdict, evidence, source)
+        self.rows[-1].update(test=test, expect=expect, margin=margin, contrasts=[c.to_dict() for c in cs], p_holds=p_hold, p_fails=p_fail)
+        return self
+
+    def adjust(self, alpha=0.05):
+        "Holm's adjustment over this experiment's claims (its family): each row gets `adjusted`, the verdict its adjusted p-values give."
+        tested = [r for r in self.rows if "p_holds" in r]
+        if tested:
+            decisive = [min(r["p_holds"], r["p_fails"]) for r in tested]
+            for r, p in zip(tested, stats.holm(decisive)):
+                side = "holds" if r["p_holds"] <= r["p_fails"] else "does not hold"
+                r["adjusted"] = VERDICTS[2] if not self.decide else (side if p < alpha and r["verdict"] != "borderline" else
+                                                                    ("borderline" if r["verdict"] == "borderline" else "not measurable"))
+                r["family"] = f"{self.experiment} ({len(tested)} claims, Holm)"
+        for r in self.rows:
+            if "adjusted" not in r: r["adjusted"], r["family"] = r["verdict"], "its own test"
         return self
 
     def markdown(self):
-        "The claims as a markdown table."
-        lines = ["| id | claim | verdict | evidence | paper |", "|---|---|---|---|---|"]
-        return "\n".join(lines + [f"| {r['id']} | {r['claim']} | **{r['verdict']}** | {r['evidence']} | {r.get('source', 'ours')} |" for r in self.rows])
+        "The claims as a markdown table: the raw verdict and the one adjusted over the experiment's claims (Holm)."
+        self.adjust()
+        n = sum("p_holds" in r for r in self.rows)
+        lines = ([] if self.decide else ["*Verdicts are not decided at this scale: the members are barely trained, so no interval says anything about the paper's claims.*", ""]) + \
+                [f"| id | claim | verdict | adjusted (Holm over {n}) | evidence | paper |", "|---|---|---|---|---|---|"]
+        return "\n".join(lines + [f"| {r['id']} | {r['claim']} | **{r['verdict']}** | {r['adjusted']} | {r['evidence']} | {r.get('source', 'ours')} |" for r in self.rows])
 
     def _repr_markdown_(self): return self.markdown()
 
     def summary(self):
-        "`{id: claim: verdict}` for `results.json`'s summary."
+        "`{id: claim: verdict}` for `results.json`'s summary (and each row's adjusted verdict recorded)."
+        self.adjust()
         return {f"{r['id']}: {r['claim']}": r["verdict"] for r in self.rows}
 
 # %% ../nbs/11_experiments.ipynb #d0974fab

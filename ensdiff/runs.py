@@ -507,7 +507,7 @@ def _claim_rows(name, results):
     "Claims of a results record: the image experiments' rows, or the summary of the others."
     rows = (results.get("metrics") or {}).get("claims")
     if isinstance(rows, list): return rows
-    verdicts = ("holds", "does not hold", "not measurable at this scale")
+    verdicts = ("holds", "does not hold", "not measurable at this scale", "borderline")
     return [dict(id=f"{name}/{i}", number=i, claim=k, verdict=v if v in verdicts else "-", evidence="" if v in verdicts else str(v), experiment=name)
             for i, (k, v) in enumerate((results.get("summary") or {}).items(), 1)]
 
@@ -536,9 +536,11 @@ def write_report(preset, names=None, runs_dir=None, params=None):
         lines.append(f"| {name} | {shown} | {results.get('status', 'interrupted')} | `{str(run.get('git', '?'))[:12]}` | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
         if results.get("status") == "complete": claims += _claim_rows(name, results)
-    lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours).", "",
-              "| claim | | verdict | evidence | paper |", "|---|---|---|---|---|"]
-    lines += [f"| {_claim_id(r)} | {r['claim']} | **{r['verdict']}** | {r['evidence']} | {r.get('source', '')} |" for r in claims]
+    lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours). The verdict is the "
+              "claim's own 95% interval; *adjusted* is the verdict after Holm's adjustment over the claims its experiment tests together "
+              "(a bound within twice its Monte Carlo error of its boundary is *borderline*, never decided).", "",
+              "| claim | | verdict | adjusted | evidence | paper |", "|---|---|---|---|---|---|"]
+    lines += [f"| {_claim_id(r)} | {r['claim']} | **{r['verdict']}** | {r.get('adjusted', r['verdict'])} | {r['evidence']} | {r.get('source', '')} |" for r in claims]
     if damaged: lines += ["", "## Skipped run records", "", *[f"- {line}" for line in damaged]]
     path = root / "REPORT.md"
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".REPORT.md.", suffix=".tmp")

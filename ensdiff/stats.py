@@ -2,8 +2,9 @@
 
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'frechet_distance', 'kernel_distance', 'precision_recall', 'Contrast', 'PairedBootstrap',
-           'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent', 'differs', 'non_monotone',
-           'first_plateau', 'margins', 'margin', 'obrien_fleming', 'at_look', 'sample_size']
+           'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent', 'holm', 'p_values',
+           'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin', 'obrien_fleming',
+           'at_look', 'sample_size']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -297,22 +298,64 @@ def equivalent(c, margin):
     lo, hi, m = *_interval(c), _margin_value(margin)
     return True if (-m < lo and hi < m) else (False if (lo > m or hi < -m) else None)
 
+# %% ../nbs/09a_stats.ipynb #5e74f773
+def holm(p_values):
+    "Holm's step-down adjusted p-values, in the order given."
+    p = np.asarray(p_values, dtype=float)
+    if p.ndim != 1 or np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)): raise ArgumentError(f"`p_values` must be numbers in [0, 1], got {list(p_values)}")
+    adjusted, running, m = np.empty(len(p)), 0., len(p)
+    for rank, i in enumerate(np.argsort(p, kind="stable")):
+        running = max(running, min(1., (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted.tolist()
+
+def p_values(c, test="directional", expect=None, margin=None):
+    "One-sided normal p-values `(p_holds, p_fails)` of a claim on `c`: `test` and `expect` / `margin` as the verdicts take them."
+    from scipy.stats import norm
+    if not isinstance(c, Contrast): raise ArgumentError(f"`c` must be a Contrast, got {type(c).__name__}")
+    if not c.finite or c.se == 0: return 1., 1.
+    z = lambda v: (c.estimate - v) / c.se
+    if test == "directional":
+        one_of(expect, "expect", ("<", ">"))
+        below = float(norm.cdf(z(0.)))  # p that the truth is above 0 while we read below
+        return (below, 1 - below) if expect == "<" else (1 - below, below)
+    m = _margin_value(margin)
+    if test == "no_better": return float(norm.sf(z(-m))), float(norm.cdf(z(-m)))  # holds above -m
+    if test == "no_worse": return float(norm.cdf(z(m))), float(norm.sf(z(m)))  # holds below m
+    if test == "equivalent": return max(float(norm.sf(z(-m))), float(norm.cdf(z(m)))), min(float(norm.cdf(z(-m))), float(norm.sf(z(m))))
+    raise ArgumentError(f"`test` must be one of ('directional', 'no_better', 'no_worse', 'equivalent'), got {test!r}")
+
+def bound_mc_error(c, q=0.025):
+    "Monte Carlo standard error of `c`'s percentile bounds (0 for a normal interval): SE sqrt(q (1 - q) / B) / phi(z_q) over its B replicates."
+    from scipy.stats import norm
+    if "bootstrap" not in c.method and "subsample" not in c.method or c.n < 2 or not c.finite: return 0.
+    return float(c.se * math.sqrt(q * (1 - q) / c.n) / norm.pdf(norm.ppf(q)))
+
 # %% ../nbs/09a_stats.ipynb #213cab41
-def differs(contrasts, margin):
-    "Verdict that a curve moves: True when some contrast's 95% interval excludes 0, False when every interval lies inside (-`margin`, `margin`), else None."
+def _p_two_sided(c):
+    "Two-sided normal p-value of `c` against 0 (1 when it has no finite error)."
+    from scipy.stats import norm
+    return 1. if not c.finite or c.se == 0 else float(2 * norm.sf(abs(c.estimate) / c.se))
+
+def differs(contrasts, margin, alpha=0.05):
+    "Verdict that a curve moves: True when some contrast differs from 0 after Holm's adjustment over `contrasts`, False when every 95% interval lies inside (-`margin`, `margin`), else None."
     if not contrasts: raise ValueError("`contrasts` is empty: a claim about no comparison has no verdict")
     ivs, m = [_interval(c, "contrasts") for c in contrasts], _margin_value(margin)
-    if any(lo > 0 or hi < 0 for lo, hi in ivs): return True
+    if min(holm([_p_two_sided(c) for c in contrasts])) < alpha: return True
     return False if all(-m < lo and hi < m for lo, hi in ivs) else None
 
-def non_monotone(steps, total):
-    "Verdict that a curve goes both ways: True when one of `steps` (successive differences) lies above 0 and another below, False when `total` (end minus start) excludes 0 and no step lies against it, else None."
+def non_monotone(steps, total, margin, alpha=0.05):
+    "Verdict that a curve goes both ways: True when, after Holm's adjustment over `steps`, one step lies above 0 and another below; False when `total` (end minus start) excludes 0 and every step's interval lies on the trend's side of -`margin`; else None."
     if not steps: raise ValueError("`steps` is empty: a curve needs at least two points")
-    ivs = [_interval(c, "steps") for c in steps]
-    up, down = any(lo > 0 for lo, _ in ivs), any(hi < 0 for _, hi in ivs)
+    ivs, m = [_interval(c, "steps") for c in steps], _margin_value(margin)
+    significant = [p < alpha for p in holm([_p_two_sided(c) for c in steps])]
+    up = any(s and c.estimate > 0 for s, c in zip(significant, steps))
+    down = any(s and c.estimate < 0 for s, c in zip(significant, steps))
     if up and down: return True
     lo, hi = _interval(total, "total")
-    return False if (lo > 0 and not down) or (hi < 0 and not up) else None
+    if lo > 0 and all(l > -m for l, _ in ivs): return False
+    if hi < 0 and all(h < m for _, h in ivs): return False
+    return None
 
 # %% ../nbs/09a_stats.ipynb #9cfa7430
 def first_plateau(losses,   # `{step: per-unit held-out losses}`, the same units (images and draws) at every step
