@@ -1,5 +1,6 @@
 "The docs site builds offline, and a real browser renders its pages: text, API signatures and typeset math."
 import functools
+import re
 import http.server
 import shutil
 import subprocess
@@ -30,10 +31,10 @@ def server(site):
     httpd.shutdown()
 
 
-def rendered_dom(url):
-    "The DOM of `url` after its scripts (MathJax) have run, from headless Chromium."
+def rendered_dom(url, budget_ms=15000):
+    "The DOM of `url` after its scripts (MathJax, search) have run, from headless Chromium."
     with tempfile.TemporaryDirectory() as profile:
-        res = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=15000", "--dump-dom", url],
+        res = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
                              capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     return res.stdout
@@ -62,6 +63,49 @@ def test_api_page_renders_in_chromium(server):
     n_math = dom.count('class="arithmatex"')
     assert n_math > 20 and dom.count('class="MathJax"') + dom.count('class="MathJax_Display"') >= n_math  # every formula typeset
     assert 'class="MathJax_Error"' not in dom  # no TeX that MathJax could not parse
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
+def test_search_works_opened_from_disk(site):
+    "Opened as a file (no server, no network: `--disable-background-networking`), a search for a word lists the pages that hold it."
+    dom = rendered_dom(site.joinpath("index.html").as_uri() + "?q=aggregation", budget_ms=20000)
+    results = re.findall(r'<li class="md-search-result__item">.*?href="([^"]+)"', dom, re.S)
+    assert len(results) >= 3, dom[dom.find("md-search-result"):][:500]
+    assert any("aggregate.html" in r for r in results), results
+    assert re.search(r'md-search-result__meta">\d+ matching documents', dom)
+    assert "unpkg.com" not in (site / "index.html").read_text()  # the worker shim comes from the site itself
+
+
+def _sections(dom):
+    "{section label: the page files linked under it} of the sidebar in `dom`."
+    parts = re.split(r'md-nav__item--section md-nav__item--nested">', dom)[1:]
+    out = {}
+    for part in parts:
+        label = " ".join(re.sub(r"<[^>]+>", " ", part[:part.find("</label>") + 8]).split())
+        out[label] = re.findall(r'href="([\w.-]+\.html)"', part.split("md-nav__item--section")[0])
+    return out
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
+def test_sidebar_in_sections(site):
+    sections = _sections(rendered_dom(site.joinpath("index.html").as_uri()))
+    assert list(sections) == ["Start here", "Theory", "Library", "Experiments of the paper", "Beyond the paper", "Tutorials", "API"], list(sections)
+    assert {"index.html", "claims.html"} <= set(sections["Start here"])
+    assert {"theory_ddsm.html", "theory_poe.html"} <= set(sections["Theory"])
+    assert {"sde.html", "ensemble.html", "docs.html"} <= set(sections["Library"])
+    assert {"exp_ensemble_size.html", "exp_forest.html"} <= set(sections["Experiments of the paper"])
+    assert {"exp_truth.html", "exp_truth_map.html", "fk_correctors.html"} <= set(sections["Beyond the paper"])
+    assert "tutorial_own_models.html" in sections["Tutorials"] and "api.html" in sections["API"]
+
+
+def test_no_placeholder_source_links(site):
+    "Source links point at `[tool.ensdiff] repository` of pyproject.toml, or are left out when it is empty: never at nbdev's placeholder."
+    from ensdiff.docs import repository
+    from nbdev.config import get_config
+    repo, git_url = repository(get_config()), get_config().git_url
+    pages = {p.name: p.read_text() for p in site.glob("*.html")}
+    if not repo: assert not [n for n, html in pages.items() if ">source</a>" in html or git_url + "/blob" in html]
+    else: assert all(git_url + "/blob" not in html for html in pages.values()) and any(repo in html for html in pages.values())
 
 
 class _Prose(__import__("html.parser").parser.HTMLParser):
