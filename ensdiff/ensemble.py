@@ -59,8 +59,9 @@ class Ensemble:
         space="score",    # where coordinate-wise rules combine: 'score', 'eps' or 'x0'
         process=None,     # forward process for the eps / x0 spaces (default `VPSDE()`)
         generator=None,   # randomness of the selection rules: a Generator or one per sample
-        fast=False):      # inference fast path: False, 'bf16' (bfloat16 autocast, channels-last) or 'compile' (also `torch.compile`; CUDA graphs on CUDA)
-        self.members = list(members)
+        fast=False,       # inference fast path: False, 'bf16' (bfloat16 autocast, channels-last) or 'compile' (also `torch.compile`; CUDA graphs on CUDA)
+        check_values=True): # check the input finite, t in range and every member's output finite at each call (device syncs on a GPU); False for speed
+        self.members, self.check_values = list(members), check_values
         if not self.members: raise ValueError("`members` is empty: an ensemble needs at least one member")
         _one_device(self.members)
         if not isinstance(rule, str) or (rule not in RULES and rule not in SELECTION_RULES):
@@ -153,9 +154,9 @@ class Ensemble:
     def _checked(self, x, t):
         "`t` as a time tensor, after checking that `x` is floating point and that both have the same batch size."
         if not torch.is_tensor(x) or not x.is_floating_point(): raise ValueError(f"`x` must be a floating-point tensor, got {getattr(x, 'dtype', type(x))}")
-        t = as_time(t, self.process.T)
+        t = as_time(t, self.process.T, check=self.check_values)
         check_batch(x, t)
-        if not torch.isfinite(x).all(): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values (the input, before any member ran)")
+        if self.check_values and not torch.isfinite(x).all(): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values (the input, before any member ran)")
         return t
 
     def __call__(self, x, t):
@@ -167,7 +168,7 @@ class Ensemble:
                 if self.rule == "moe": self.experts = index
             return self._selected(index if self.rule == "alternating" else self.experts, x, t)
         outputs = self.member_outputs(x, t)
-        check_finite(outputs)
+        if self.check_values: check_finite(outputs)
         self.last_member_outputs = outputs
         if self.space == "score": return aggregate(outputs, self.rule, check=False)
         mean_coeff, std = self.process.marginal(as_time(t, self.process.T))

@@ -319,9 +319,10 @@ class ScoreModel(nn.Module):
         net,               # network `net(x, labels)`
         process=None,      # forward process with `marginal(t)`: `VPSDE` (default) or `DDPMSchedule`
         prediction="eps",  # what the network predicts
-        time_label=None):  # map from t to the network's label; default 999 t, or the discrete step of a DDPMSchedule
+        time_label=None,   # map from t to the network's label; default 999 t, or the discrete step of a DDPMSchedule
+        check_values=True):# check x finite and t in range at every call (each check is a device-to-host sync on a GPU); False for speed
         super().__init__()
-        self.net, self.process, self.prediction = net, process if process is not None else VPSDE(), prediction
+        self.net, self.process, self.prediction, self.check_values = net, process if process is not None else VPSDE(), prediction, check_values
         self.time_label = time_label or getattr(self.process, "t_to_step", None) or (lambda t: 999. * t)
 
     def forward(self, x, t):
@@ -330,10 +331,10 @@ class ScoreModel(nn.Module):
         weight = next(self.net.parameters(), None)
         if weight is not None and weight.dtype != x.dtype:
             raise ValueError(f"`x` is {x.dtype} but the network's weights are {weight.dtype}: pass `x.to({weight.dtype})`, or convert the model with `.to({x.dtype})`")
-        if not _vmapped(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
-        t = as_time(t, self.process.T); check_batch(x, t)
+        if self.check_values and not _vmapped(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
+        t = as_time(t, self.process.T, check=self.check_values); check_batch(x, t)
         mean_coeff, std = self.process.marginal(t)
-        if self.prediction != "score" and not _vmapped(std) and bool((std == 0).any()):  # the score divides by sigma_t: -inf, then NaN downstream
+        if self.check_values and self.prediction != "score" and not _vmapped(std) and bool((std == 0).any()):  # the score divides by sigma_t: -inf, then NaN downstream
             raise ValueError(f"`t` must lie in (0, T={self.process.T:g}] for a network predicting {self.prediction!r} (its score divides by sigma_t, "
                              f"which is 0 at t = 0), got t = {t[std == 0][0].item():g} for {int((std == 0).sum())} sample(s)")
         return to_score(self.net(x, self.time_label(t)), self.prediction, x, mean_coeff.to(x.dtype), std.to(x.dtype))

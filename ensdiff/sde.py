@@ -19,13 +19,13 @@ def _vmapped(t):
     "True inside `torch.func.vmap` for a batched tensor, where data-dependent checks cannot run."
     return torch._C._functorch.is_batchedtensor(t)
 
-def as_time(t, T=1., name="t"):
-    "`t` as a float tensor, checked to lie in `[0, T]` (unchecked inside `vmap`, where the check cannot run)."
+def as_time(t, T=1., name="t", check=True):
+    "`t` as a float tensor, checked to lie in `[0, T]` (unchecked inside `vmap`, where the check cannot run, and with `check=False`, which saves a device sync)."
     if not torch.is_tensor(t):
         try: t = torch.as_tensor(t, dtype=torch.get_default_dtype())
         except (TypeError, ValueError, RuntimeError): raise ArgumentError(f"`{name}` must be a time or a tensor of times in [0, T={T:g}], got {t!r}") from None
     if not t.is_floating_point(): t = t.to(torch.get_default_dtype())
-    if t.numel() and not _vmapped(t) and (bool((t < 0).any()) or bool((t > T).any()) or bool(t.isnan().any())):
+    if check and t.numel() and not _vmapped(t) and (bool((t < 0).any()) or bool((t > T).any()) or bool(t.isnan().any())):
         raise ValueError(f"`{name}` must lie in [0, T={T:g}]; got values in [{t.min().item():.6g}, {t.max().item():.6g}]")
     return t
 
