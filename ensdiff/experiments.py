@@ -8,7 +8,7 @@ __all__ = ['IMAGE_PRESETS', 'SAMPLERS', 'VERDICTS', 'TESTS', 'image_setup', 'ima
            'ImageExperiment']
 
 # %% ../nbs/11_experiments.ipynb #094936c2
-import hashlib, json, math, os, time, warnings
+import hashlib, json, math, os, sys, time, warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,6 +222,9 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     elif cached is not None and "weights" not in cached and weights is not None:  # cached before weights were recorded: trusted once, recorded now
         save_atomic(dict(cached, weights=weights), path)
     done = cached["samples"] if cached is not None else torch.empty(0, *shape)
+    if len(done) >= n:  # all from the cache: one line, not a bar that did no work
+        if progress: print(f"{desc}: {n} images from the sample cache", file=sys.stderr)
+        return done
     bar = tqdm(total=n, initial=len(done), disable=not progress, desc=desc, unit="img")
     while len(done) < n:
         batch = _sample_batch(model, len(done), min(batch_size, n - len(done)), tuple(shape), sampler, seed, trajectory, device)

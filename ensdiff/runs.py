@@ -590,8 +590,9 @@ def show_run(folder): # a run folder `runs/NAME/<timestamp>/`, or an experiment'
     rows = (results.get("metrics") or {}).get("rows")
     if isinstance(rows, dict) and rows:
         label = next((r.get("fid_label") for r in rows.values() if r.get("fid_label")), "FID")
-        lines += ["", f"{'':40s} {label:>24s} {'KID':>18s} {'L_DDSM':>20s}"]
-        lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(r.get('kid'), r.get('kid_se', r.get('kid_std')), 4):>18s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
+        kid_label, x1000 = label.replace("FID", "KID") + " x 10^3", lambda v: v * 1e3 if isinstance(v, (int, float)) else v  # KID stated at its scale, as papers print it
+        lines += ["", f"{'':40s} {label:>24s} {kid_label:>30s} {'L_DDSM':>20s}"]
+        lines += [f"{lab[:40]:40s} {_pm(r.get('fid'), r.get('fid_se'), 2):>24s} {_pm(x1000(r.get('kid')), x1000(r.get('kid_se', r.get('kid_std'))), 2):>30s} {_pm(r.get('ddsm'), r.get('ddsm_se'), 5):>20s}"
                   for lab, r in rows.items()]
     if results.get("error"): lines += ["", "error:", *[f"  {line}" for line in str(results["error"]).splitlines()]]
     claims = _claim_rows(name, results)

@@ -14,8 +14,21 @@ def run(*args, tmp_path):
 
 
 def test_list(tmp_path):
-    res = run("list", tmp_path=tmp_path)
+    "Aligned columns (the longest name included) and, at cpu, the time each committed experiment notebook printed."
+    res = run("list", "--runs-dir", str(tmp_path), tmp_path=tmp_path)
     assert res.returncode == 0 and "theory-poe" in res.stdout
+    lines = res.stdout.splitlines()
+    col = lines[0].index("what it does")
+    rows = [line for line in lines[1:] if line.split() and line.split()[0] in ("theory-poe", "learned-aggregation", "truth-map", "ensemble-size")]
+    assert len(rows) == 4 and all(line[col - 2:col] == "  " and line[col] != " " for line in rows), rows
+    assert "min*" in next(line for line in rows if line.startswith("ensemble-size"))
+
+
+def test_device_is_refused_for_a_cpu_only_experiment(tmp_path):
+    res = run("run", "theory-poe", "--device", "cuda", "--runs-dir", str(tmp_path), tmp_path=tmp_path)
+    assert res.returncode == 2 and res.stderr.startswith("error: `--device` must be left out for 'theory-poe'"), res.stderr
+    res = run("reproduce", "--only", "aggregators", "--device", "gpu", "--runs-dir", str(tmp_path), tmp_path=tmp_path)
+    assert res.returncode == 2 and "`--device` must be cpu, cuda, cuda:N or mps, got 'gpu'" in res.stderr, res.stderr
 
 
 def test_run_smoke_writes_complete_results(tmp_path):
@@ -33,6 +46,10 @@ def test_run_smoke_writes_complete_results(tmp_path):
     assert [c["id"] for c in claims] == [f"theory-poe/{n}" for n in range(1, len(claims) + 1)]  # one stable id per claim
     assert claims[0]["verdict"] == "holds" and not any("nan" in c["evidence"] for c in claims)  # exact Gaussians: the PoE is missed at any preset
     assert {"theory-poe.ipynb", "poe_curves.png", "variance_path.png"} <= {p.name for p in out.iterdir()}
+    listed = run("list", "--runs-dir", str(tmp_path), tmp_path=tmp_path).stdout
+    row = next(line for line in listed.splitlines() if line.startswith("theory-poe ")).split()
+    wall = json.loads((out / "run.json").read_text())["wall_s"]
+    assert row[2] == f"{wall:.0f}" and row[3] == "s", row  # its smoke cost, from the run's own record
 
 
 def test_same_seed_same_numbers(tmp_path):
