@@ -3,8 +3,8 @@
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'frechet_distance', 'kernel_distance', 'precision_recall', 'Contrast', 'PairedBootstrap',
            'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent', 'holm', 'p_values',
-           'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin', 'obrien_fleming',
-           'at_look', 'sample_size']
+           'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin', 'quotes', 'quote',
+           'obrien_fleming', 'at_look', 'sample_size']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -386,6 +386,18 @@ def margin(name, reference=None):
     if "absolute" in table[name]: return float(table[name]["absolute"])
     if reference is None or not math.isfinite(reference): raise ValueError(f"margin {name!r} is relative: `reference` must be a finite number, got {reference}")
     return table[name]["relative"] * abs(float(reference))
+
+# %% ../nbs/09a_stats.ipynb #202ae655
+def quotes():
+    "The paper's sentences that the claims quote (package data): `{key: {'section', 'text'}}`."
+    from ensdiff.data import data_dir
+    return json.loads((data_dir() / "paper_quotes.json").read_text(encoding="utf-8"))
+
+def quote(key):
+    "The paper's words under `key` with where it says them, as a claim's `source`: `'Section 5.1: \"...\"'`."
+    table = quotes()
+    if key not in table: raise ValueError(f"unknown quote {key!r}; the package quotes {sorted(table)}")
+    return f'{table[key]["section"]}: "{table[key]["text"]}"'
 
 # %% ../nbs/09a_stats.ipynb #e0ab70d0
 def obrien_fleming(alpha=0.05, fractions=(0.5, 1.)):
