@@ -20,11 +20,11 @@ TRUTH_PRESETS = {
     "smoke": dict(side=8, net=_SMOKE["net"], train=_SMOKE["train"], steps=20, snapshot_every=10, lengths=[10, 20],
                   sizes=[256, "fresh"], K=3, train_seed=1,
                   n_samples=64, sampler=dict(kind="em", steps=8), n_select=32, n_score=32, n_times=6, n_ode=4, ode_rtol=1e-2,
-                  n_reference=2000, n_kid_reference=300, classifier_draws=2000, classifier_epochs=1, fid_sizes=[16, 32, 64], n_boot=50, n_budget=128),
+                  n_reference=2000, n_kid_reference=300, classifier_draws=2000, classifier_epochs=1, fid_sizes=[16, 32, 64], n_boot=50, n_budget=128, map_rules=["mean", "median", "dominant"]),
     "cpu": dict(side=8, net=_CPU["net"], train=_CPU["train"], steps=10_000, snapshot_every=1000, lengths=[3000, 10_000],
                 sizes=[1437, "fresh"], K=5, train_seed=1,
                 n_samples=2000, sampler=dict(kind="em", steps=100), n_select=500, n_score=512, n_times=24, n_ode=64, ode_rtol=1e-5,
-                n_reference=50_000, n_kid_reference=5000, classifier_draws=50_000, classifier_epochs=5, fid_sizes=[500, 1000, 2000], n_boot=1000, n_budget=6000),
+                n_reference=50_000, n_kid_reference=5000, classifier_draws=50_000, classifier_epochs=5, fid_sizes=[500, 1000, 2000], n_boot=1000, n_budget=4000, map_rules=["mean", "median", "dominant"]),
 }
 
 MAP_PRESETS = {
