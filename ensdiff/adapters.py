@@ -2,12 +2,14 @@
 
 # %% auto #0
 __all__ = ['DIFFUSERS_PREDICTIONS', 'DiscreteSchedule', 'schedule_of', 'DiffusersScoreModel', 'from_diffusers',
-           'KarrasScoreModel', 'from_karras', 'DiffusersUNet', 'diffusers_unet', 'diffusers_pipeline']
+           'KarrasScoreModel', 'from_karras', 'matching_time', 'ProcessAdapter', 'to_process', 'DiffusersUNet',
+           'diffusers_unet', 'diffusers_pipeline', 'from_state_dict']
 
 # %% ../nbs/12_adapters.ipynb #886aa4d5
 from types import SimpleNamespace
 import torch
 import torch.nn as nn
+from .checks import ArgumentError
 from .sde import DDPMSchedule, as_time, append_dims, check_batch, from_score, to_score
 
 # %% ../nbs/12_adapters.ipynb #9ee7a0a1
@@ -46,6 +48,11 @@ class DiffusersScoreModel(nn.Module):
     def forward(self, x, t):
         "The score at `x` `(B, *shape)` and times `t` `(B,)`."
         t = as_time(t, self.process.T); check_batch(x, t)
+        cfg = getattr(self.unet, "config", None)  # a diffusers UNet knows its input: images of other shapes refused by name
+        if cfg is not None and getattr(cfg, "sample_size", None) is not None and getattr(cfg, "in_channels", None) is not None:
+            size = (cfg.sample_size,) * 2 if isinstance(cfg.sample_size, int) else tuple(cfg.sample_size)
+            if tuple(x.shape[1:]) != (cfg.in_channels, *size):
+                raise ArgumentError(f"`x` must be images of the UNet's shape (C, H, W) = {(cfg.in_channels, *size)}, got {tuple(x.shape[1:])}")
         kwargs = {}
         if self.class_labels is not None:
             if len(self.class_labels) != len(x): raise ValueError(f"`class_labels` holds {len(self.class_labels)} labels for a batch of {len(x)}")
@@ -60,10 +67,12 @@ class DiffusersScoreModel(nn.Module):
 
 def from_diffusers(unet,              # a diffusers UNet (or anything called as `unet(x, timestep, class_labels=...).sample`)
                    scheduler,         # its DDPM / DDIM scheduler: `alphas_cumprod` and `config.prediction_type`
-                   class_labels=None): # labels `(B,)` for a class-conditional UNet
-    "A diffusers UNet and its scheduler as an ensdiff score model of VP time."
+                   class_labels=None, # labels `(B,)` for a class-conditional UNet
+                   process=None):     # None: the time of its own schedule; a process (e.g. `VPSDE()`): that process's time (`to_process`)
+    "A diffusers UNet and its scheduler as an ensdiff score model of VP time (of its own schedule, or of `process`)."
     prediction = getattr(getattr(scheduler, "config", None), "prediction_type", "epsilon")
-    return DiffusersScoreModel(unet, schedule_of(scheduler), prediction, class_labels)
+    model = DiffusersScoreModel(unet, schedule_of(scheduler), prediction, class_labels)
+    return model if process is None else to_process(model, process)
 
 # %% ../nbs/12_adapters.ipynb #fbc2b438
 class KarrasScoreModel(nn.Module):
@@ -96,6 +105,49 @@ def from_karras(denoiser,        # `D(x, sigma)`, or a raw EDM network `F(x, c_n
                 process=None):   # the VP process (default `VPSDE()`)
     "A k-diffusion / EDM denoiser as an ensdiff score model of VP time."
     return KarrasScoreModel(denoiser, process, sigma_data)
+
+# %% ../nbs/12_adapters.ipynb #b746440a
+def _log_snr(process, t):
+    "log(m_t^2 / s_t^2) of `process` at times `t` (float64)."
+    m, s = process.marginal(t)
+    return 2 * (m.double().log() - s.double().log())
+
+def matching_time(t, process, other, iters=60):
+    "Times of process `other` with the same signal-to-noise ratio as times `t` of `process` (bisection; clamped to `other`'s range)."
+    target = _log_snr(process, as_time(t, process.T).double())
+    lo, hi = torch.full_like(target, 1e-9 * other.T), torch.full_like(target, float(other.T))
+    for _ in range(iters):  # the log SNR falls with time: where it is still above the target, the time lies later
+        mid = (lo + hi) / 2
+        later = _log_snr(other, mid) > target
+        lo, hi = torch.where(later, mid, lo), torch.where(later, hi, mid)
+    return (lo + hi) / 2
+
+class ProcessAdapter(nn.Module):
+    "A score model of its own forward process (`model.process`, or `model_process`) spoken in the time of `process`: matching noise levels, rescaled input and score."
+    def __init__(self, model, process, model_process=None):
+        super().__init__()
+        model_process = model_process if model_process is not None else getattr(model, "process", None)
+        if model_process is None:
+            raise ValueError(f"`model_process` must be given for a model that names no process (no `.process`), got None for {type(model).__name__}")
+        for name, p in (("process", process), ("model_process", model_process)):
+            if not hasattr(p, "marginal") or not hasattr(p, "T"): raise ValueError(f"`{name}` must be a forward process (with `marginal` and `T`), got {type(p).__name__}")
+        self.model, self.process, self.model_process = model, process, model_process
+
+    def forward(self, x, t):
+        "The score at `x` `(B, *shape)` and times `t` `(B,)` of `process`."
+        t = as_time(t, self.process.T); check_batch(x, t)
+        tau = matching_time(t, self.process, self.model_process)
+        r = append_dims((self.model_process.marginal(tau)[0].double() / self.process.marginal(t.double())[0].double()).to(x.dtype), x.ndim)
+        return r * self.model(r * x, tau.to(t.dtype))
+
+def to_process(model,              # a score model of its own process (`model.process`, e.g. `from_diffusers(unet, scheduler)`)
+               process,            # the process whose time it should speak, e.g. `VPSDE()` or another member's schedule
+               model_process=None):# the model's own process, where it names none
+    "`model` on the time of `process`, so that members of different schedules can form one `Ensemble`; `model` itself when it already speaks it."
+    from ensdiff.ensemble import _same_process
+    own = model_process if model_process is not None else getattr(model, "process", None)
+    if own is not None and _same_process(own, process): return model
+    return ProcessAdapter(model, process, model_process)
 
 # %% ../nbs/12_adapters.ipynb #0b68c064
 def _require_diffusers():
@@ -147,3 +199,24 @@ def diffusers_pipeline(model,        # score model `model(x, t)`, e.g. an `Ensem
     if isinstance(scheduler, diffusers.DDIMScheduler): return diffusers.DDIMPipeline(unet=unet, scheduler=scheduler)
     if isinstance(scheduler, diffusers.DDPMScheduler): return diffusers.DDPMPipeline(unet=unet, scheduler=scheduler)
     raise ValueError(f"`scheduler` must be a DDIMScheduler or a DDPMScheduler, got {type(scheduler).__name__}")
+
+# %% ../nbs/12_adapters.ipynb #230701d8
+def from_state_dict(net_config,      # the network's config, as `ensdiff.train.build_net` takes it, e.g. dict(kind="MLP", dim=2, hidden=64)
+                    path,            # a state dict saved by `torch.save` (or `ensdiff.files.save_atomic`)
+                    objective="vp"): # 'vp': a score model of the VP-SDE; 'ddpm': of the DDPM schedule
+    "A network of ensdiff's own kinds from a plain state dict, as a `ScoreModel` in eval mode."
+    from pathlib import Path
+    from ensdiff.files import digest_path, load_checkpoint
+    from ensdiff.train import OBJECTIVES, _strict_load, build_score_model
+    if objective not in OBJECTIVES: raise ArgumentError(f"`objective` must be one of {OBJECTIVES}, got {objective!r}")
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"`path` must be a state dict file, got {path}, which does not exist")
+    state = load_checkpoint(path) if digest_path(path).exists() else torch.load(path, map_location="cpu", weights_only=True)
+    if isinstance(state, dict) and {"state", "config"} <= set(state):
+        raise ArgumentError(f"`path` must be a plain state dict, got {path}, which is a member file of the model store: load it with `ensdiff.train.load_member(path)`")
+    if not (isinstance(state, dict) and state and all(torch.is_tensor(v) for v in state.values())):
+        raise ArgumentError(f"`path` must be a plain state dict (names to tensors), got {path}, which holds a {type(state).__name__}")
+    model = build_score_model(net_config, objective)
+    if all(k.startswith("net.") for k in state): _strict_load(model, state, f"state dict {path}")
+    else: _strict_load(model.net, state, f"state dict {path}")
+    return model.eval()

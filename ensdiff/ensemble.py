@@ -27,7 +27,7 @@ def _common_process(members, process=None):
     for who, p in named[1:]:
         if not _same_process(named[0][1], p):
             raise ValueError(f"{named[0][0]} runs under {named[0][1]!r} but {who} under {p!r}: scores of different forward processes "
-                             "cannot be combined under one sampler (wrap them in the same process, e.g. an adapter to VP time)")
+                             "cannot be combined under one sampler (put them on one time with `ensdiff.adapters.to_process(member, VPSDE())`)")
     return named[0][1] if named else VPSDE()
 
 # %% ../nbs/07_ensemble.ipynb #1d87d2fc

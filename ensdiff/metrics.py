@@ -14,8 +14,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .sde import VPSDE, append_dims, randn
+from .samplers import process_of
 from .theory import ddsm_loss, predictive_diversity
-from .checks import images as checked_images, number, whole
+from .checks import ArgumentError, images as checked_images, number, whole
 from .files import load_cached, load_checkpoint, save_atomic
 from .train import step_seed
 
@@ -34,7 +35,9 @@ def ddsm_eval(model, data, n_draws=4, seed=0, other=None, sde=None, weighting="s
     n_draws, batch_size, t_min = whole(n_draws, "n_draws"), whole(batch_size, "batch_size"), number(t_min, "t_min", 0, 1, low_open=True, high_open=True)
     if not torch.is_tensor(data) or not data.is_floating_point() or data.ndim < 2 or len(data) == 0:
         raise ValueError(f"`data` must be a floating-point tensor (N, *shape) with N >= 1, got {getattr(data, 'dtype', type(data).__name__)} of shape {tuple(getattr(data, 'shape', ()))}")
-    sde = VPSDE() if sde is None else sde
+    if data.ndim == 4 and data.numel() >= 1000 and data.min().item() >= 0:  # images are in [-1, 1]; a whole set without one negative pixel is [0, 1] or [0, 255]
+        raise ArgumentError(f"`data` must be images in [-1, 1], got values in [{data.min().item():g}, {data.max().item():g}]: map [0, 1] pixels with 2 x - 1 (diffusers' images * 2 - 1)")
+    sde = process_of(model, sde)  # None: the process the model (or its members) speaks; another one refused by name
     losses, losses_other = [], []
     with torch.no_grad():
         for start in range(0, len(data), batch_size):
