@@ -33,7 +33,7 @@ MAP_PRESETS = {
                   lengths=[20, 40], sizes=[64, "fresh"], K=3, train_seed=1, n_samples=2000, sampler=dict(kind="em", steps=20), n_score=256, n_times=8),
     "cpu": dict(testbed="ring", net=dict(kind="MLP", dim=2, hidden=64, layers=3),
                 train=dict(objective="vp", batch_size=256, lr=1e-3, warmup=100, grad_clip=1.0, ema_decay=0.999), steps=8000, snapshot_every=500,
-                lengths=[500, 2000, 8000], sizes=[64, 256, 1024, 4096, "fresh"], K=5, train_seed=1, n_samples=50_000,
+                lengths=[500, 2000, 8000], sizes=[64, 256, 1024, "fresh"], K=5, train_seed=1, n_samples=50_000,
                 sampler=dict(kind="em", steps=100), n_score=4096, n_times=24),
 }
 
