@@ -393,10 +393,11 @@ class Claims:
         p_hold, p_fail = _claim_p_values(cs, test, expect, margin)
         verdict = _combine(verdicts)
         if verdict is not None and _borderline(cs, test, margin): verdict = "borderline"
-        shown = "; ".join(f"{c.text(digits, scale)}: {_reading(c, test, expect, margin, scale, digits)}" for c in cs) if len(cs) <= 6 else \
+        read = lambda c: _reading(c, test, expect, margin, scale, digits) if self.decide else _reading(c, test, expect, margin, scale, digits).split(":")[0] + " (not decided at this scale)"
+        shown = "; ".join(f"{c.text(digits, scale)}: {read(c)}" for c in cs) if len(cs) <= 6 else \
                 f"{len(cs)} contrasts, estimates {min(c.estimate for c in cs) * scale:+.{digits}f} .. {max(c.estimate for c in cs) * scale:+.{digits}f}, " \
                 f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}; " \
-                + ", ".join(f"{n} {w}" for w, n in Counter(_reading(c, test, expect, margin, scale, digits) for c in cs).items())
+                + ", ".join(f"{n} {w}" for w, n in Counter(read(c) for c in cs).items())
         evidence = f"{what + ': ' if what else ''}{shown}" + (f"; {note}" if note else "")
         self.add(number, claim, verdict, evidence, source)
         self.rows[-1].update(test=test, expect=expect, margin=margin, contrasts=[c.to_dict() for c in cs], p_holds=p_hold, p_fails=p_fail)

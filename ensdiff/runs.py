@@ -539,6 +539,8 @@ def write_report(preset, names=None, runs_dir=None, params=None):
     lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours). The verdict is the "
               "claim's own 95% interval; *adjusted* is the verdict after Holm's adjustment over the claims its experiment tests together "
               "(a bound within twice its Monte Carlo error of its boundary is *borderline*, never decided).", "",
+              *(["At `smoke` the members are barely trained: no verdict is decided (every claim reads *not measurable at this scale*), "
+                 "and the intervals show only that the code runs end to end.", ""] if preset == "smoke" else []),
               "| claim | | verdict | adjusted | evidence | paper |", "|---|---|---|---|---|---|"]
     lines += [f"| {_claim_id(r)} | {r['claim']} | **{r['verdict']}** | {r.get('adjusted', r['verdict'])} | {r['evidence']} | {r.get('source', '')} |" for r in claims]
     if damaged: lines += ["", "## Skipped run records", "", *[f"- {line}" for line in damaged]]
