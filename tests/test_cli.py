@@ -63,12 +63,20 @@ def test_same_seed_same_numbers(tmp_path):
 
 
 def test_failed_run_is_recorded_as_failed(tmp_path):
-    res = run("run", "theory-poe", "--runs-dir", str(tmp_path), "-q", "-p", "alphas=(0.25, -4.0)", tmp_path=tmp_path)
+    "A run that fails inside its kernel (a bad number the door cannot see, here raised by the notebook) is recorded as failed, with the reason on the terminal."
+    nbs = tiny_notebooks(tmp_path, fail="raise ValueError('`alphas` must be positive, got -4.0')")
+    res = run("run", "theory-poe", "--runs-dir", str(tmp_path / "runs"), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
     assert res.returncode == 1 and "FAILED" in res.stderr
     assert "ValueError: " in res.stderr and "positive" in res.stderr, res.stderr  # the reason is on the terminal, not only in results.json
-    (out,) = (tmp_path / "theory-poe").iterdir()
+    (out,) = (tmp_path / "runs" / "theory-poe").iterdir()
     results = json.loads((out / "results.json").read_text())
     assert results["status"] == "failed" and "positive" in results["error"]
+
+
+def test_a_bad_parameter_is_refused_at_the_door(tmp_path):
+    res = run("run", "theory-poe", "--runs-dir", str(tmp_path), "-q", "-p", "alphas=(0.25, -4.0)", tmp_path=tmp_path)
+    assert res.returncode == 2 and "`alphas`" in res.stderr and "-4.0" in res.stderr, res.stderr
+    assert not (tmp_path / "theory-poe").exists()  # refused before a kernel started
 
 
 def test_unknown_parameter_is_refused_before_running(tmp_path):
@@ -81,17 +89,19 @@ TINY = """{"cells": [
  {"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {"tags": ["parameters"]}, "outputs": [],
   "source": ["preset = 'smoke'\\n", "out_dir = None\\n", "pause = 0.0"]},
  {"cell_type": "code", "execution_count": null, "id": "a2", "metadata": {}, "outputs": [],
-  "source": ["import time\\n", "from pathlib import Path\\n", "from ensdiff.runs import save_results\\n", "time.sleep(pause)"]},
+  "source": ["import time\\n", "from pathlib import Path\\n", "from ensdiff.runs import save_results\\n", "if out_dir: Path(out_dir, 'started').touch()\\n", "time.sleep(pause)"]},
  {"cell_type": "code", "execution_count": null, "id": "a3", "metadata": {}, "outputs": [],
   "source": ["save_results(out_dir, 'theory-poe', dict(preset=preset), dict(claims=[dict(number=1, claim='tiny', verdict='holds', evidence='1 < 2', experiment='theory-poe')]), summary={'tiny': 'holds'})"]}],
  "metadata": {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}"""
 
 
-def tiny_notebooks(tmp_path):
-    "A notebooks folder whose theory-poe notebook only sleeps `pause` seconds and records one claim."
+def tiny_notebooks(tmp_path, fail=None):
+    "A notebooks folder whose theory-poe notebook only marks that it started, sleeps `pause` seconds and records one claim (or runs `fail` first)."
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    (nbs / "02_theory_poe.ipynb").write_text(TINY)
+    nb = json.loads(TINY)
+    if fail: nb["cells"][1]["source"].append("\n" + fail)
+    (nbs / "02_theory_poe.ipynb").write_text(json.dumps(nb))
     return nbs
 
 
@@ -102,11 +112,11 @@ def test_a_signal_marks_the_run_interrupted(tmp_path, sig):
     nbs = tiny_notebooks(tmp_path)
     proc = subprocess.Popen([ENSDIFF, "run", "theory-poe", "--runs-dir", str(tmp_path / "runs"), "--nbs-dir", str(nbs), "-q", "-p", "pause=60"],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list((tmp_path / "runs").glob("theory-poe/*/theory-poe.ipynb")): time.sleep(0.5)
-    time.sleep(3)  # inside the sleeping cell
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((tmp_path / "runs").glob("theory-poe/*/started")): time.sleep(0.5)  # the kernel is inside the sleeping cell
+    time.sleep(1)
     proc.send_signal(getattr(signal, sig))
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1 and "interrupted" in err
     assert "Traceback" not in err and "Socket operation" not in err, err  # one clear message, no zmq traceback
     (out,) = (tmp_path / "runs" / "theory-poe").iterdir()
