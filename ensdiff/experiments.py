@@ -41,16 +41,16 @@ IMAGE_PRESETS = {
         net=_DIGITS_NET, train=dict(objective="vp", batch_size=128, lr=1e-3, warmup=200, grad_clip=1.0, ema_decay=0.999),
         steps=3000, aux_steps=1500, snapshot_every=250, K=5, n_samples=2000, sampler=dict(kind="em", steps=100),
         n_eval=360, ddsm_draws=8, features="classifier", batch_size=1000, grid=[250, 500, 1000, 1500, 2000, 3000], K_mc=10,
-        nll_images=200, nll_rtol=1e-5, levels=17, n_boot=200)},
+        nll_images=200, nll_rtol=1e-5, levels=17, n_boot=1000)},
     "paper": {
         "cifar10": dict(net=dict(kind="DDPMpp"), train=_PAPER_TRAIN, steps=200_000, aux_steps=200_000, snapshot_every=10_000, K=5,
                         n_samples=10_000, sampler=dict(kind="em", steps=1000), n_eval=10_000, ddsm_draws=1,
                         features="inception", batch_size=500, grid=[10_000, 25_000, 50_000, 100_000, 150_000, 200_000], K_mc=20,
-                        nll_images=1000, nll_rtol=1e-5, levels=256, n_boot=200),
+                        nll_images=1000, nll_rtol=1e-5, levels=256, n_boot=1000),
         "ffhq": dict(net=dict(kind="ADM"), train=dict(objective="ddpm", batch_size=4, lr=1e-4, warmup=0, grad_clip=None, ema_decay=0.9999),
                      steps=10_000_000, aux_steps=10_000_000, snapshot_every=500_000, K=4, n_samples=10_000,
                      sampler=dict(kind="ddim", steps=100, eta=0.5), n_eval=1000, ddsm_draws=1, features="inception", batch_size=16,
-                     grid=[500_000, 1_000_000, 5_000_000, 10_000_000], K_mc=0, nll_images=100, nll_rtol=1e-5, levels=256, n_boot=200)},
+                     grid=[500_000, 1_000_000, 5_000_000, 10_000_000], K_mc=0, nll_images=100, nll_rtol=1e-5, levels=256, n_boot=1000)},
 }
 
 def image_setup(preset, dataset=None, **overrides):
