@@ -2,11 +2,11 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock',
-           'load_member', 'load_images', 'default_store']
+           'training_loss', 'step_seed', 'epoch_permutation', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore',
+           'seed_lock', 'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
-import copy, hashlib, json, math, os, tempfile, time, warnings
+import copy, functools, hashlib, json, math, os, tempfile, time, warnings
 from pathlib import Path
 try: import fcntl  # POSIX file locks for the model store
 except ImportError: fcntl = None
@@ -54,13 +54,16 @@ def step_seed(*parts):
     "A 63-bit seed from integers (a member seed, a step, a purpose), stable across runs and machines."
     return int.from_bytes(hashlib.sha256(json.dumps(list(parts)).encode()).digest()[:8], "little") >> 1
 
+@functools.lru_cache(maxsize=32)
+def epoch_permutation(seed, epoch, n):
+    "The order in which a member sees its `n` examples in `epoch`, drawn from `(seed, epoch)` (kept: a large pool is not reshuffled every step)."
+    return torch.randperm(n, generator=torch.Generator().manual_seed(step_seed(seed, epoch, "epoch")))
+
 def batch_indices(seed, step, batch_size, n):
     "Indices of the batch of a member at `step`: consecutive slices of per-epoch permutations drawn from `(seed, epoch)`."
     pos = step * batch_size + torch.arange(batch_size)
     epochs, idx = pos // n, torch.empty(batch_size, dtype=torch.long)
-    for e in epochs.unique().tolist():
-        perm = torch.randperm(n, generator=torch.Generator().manual_seed(step_seed(seed, e, "epoch")))
-        idx[epochs == e] = perm[pos[epochs == e] % n]
+    for e in epochs.unique().tolist(): idx[epochs == e] = epoch_permutation(seed, e, n)[pos[epochs == e] % n]
     return idx
 
 # %% ../nbs/05_train.ipynb #66a66bb2
