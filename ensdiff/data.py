@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['TOYS', 'IMAGE_SUFFIXES', 'CIFAR10_CLASSES', 'eight_gaussians', 'eight_gaussians_log_prob', 'checkerboard',
            'checkerboard_log_prob', 'two_moons', 'digits', 'mnist5k', 'DataNotFound', 'cifar10', 'ImageFolder',
-           'image_folder', 'class_subsets', 'data_dir', 'Table', 'load_tabular', 'split_indices']
+           'image_folder', 'class_subsets', 'data_dir', 'Table', 'load_tabular', 'split_indices', 'split_digits']
 
 # %% ../nbs/04_data.ipynb #f200d597
 import math
@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from .files import cache_dir, load_cached, save_atomic
 
 # %% ../nbs/04_data.ipynb #e9ab8f99
 def _generator(seed): return seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(int(seed))
@@ -188,3 +190,16 @@ def split_indices(n, seed=0, test=0.2, val=0., stratify=None):
     strat_train = None if strat is None else strat[train]
     train, val_idx = train_test_split(train, test_size=val / (1 - test), random_state=seed, stratify=strat_train)
     return train, val_idx, test_idx
+
+# %% ../nbs/04_data.ipynb #55053b4b
+def split_digits(dataset, cached=True):
+    "The 80/20 split (stratified, seed 0) of `dataset` ('digits' or 'mnist16'): `{'train', 'train_labels', 'test', 'test_labels'}`, kept in the user cache."
+    if dataset not in ("digits", "mnist16"): raise ValueError(f"`dataset` must be 'digits' or 'mnist16', got {dataset!r}")
+    from importlib.metadata import version
+    path = cache_dir() / "data" / f"{dataset}-split-sklearn-{version('scikit-learn')}.pt"
+    if cached and (data := load_cached(path)) is not None: return data
+    x, y = digits() if dataset == "digits" else mnist5k(size=16)
+    train, _, test = split_indices(len(x), seed=0, test=0.2, stratify=y.numpy())
+    data = dict(train=x[train], train_labels=y[train], test=x[test], test_labels=y[test])
+    if cached: save_atomic(data, path)
+    return data

@@ -245,11 +245,10 @@ def register_classifier(dataset, root=None, epochs=15):
     name = f"classifier-{dataset}"
     path = Path(root or Path(torch.hub.get_dir()) / "ensdiff") / f"{name}.pt"
     if load_cached(path) is None:  # missing, damaged or without its digest: trained again
-        from ensdiff.data import digits, mnist5k, split_indices
-        images, labels = digits() if dataset == "digits" else mnist5k(size=16)
-        train, _, test = split_indices(len(images), seed=0, test=0.2, stratify=labels.numpy())
-        net = train_classifier(images[train], labels[train], images.shape[-1], epochs)
-        with torch.no_grad(): acc = (net(images[test]).argmax(1) == labels[test]).float().mean().item()
+        from ensdiff.data import split_digits
+        split = split_digits(dataset)
+        net = train_classifier(split["train"], split["train_labels"], split["train"].shape[-1], epochs)
+        with torch.no_grad(): acc = (net(split["test"]).argmax(1) == split["test_labels"]).float().mean().item()
         save_atomic(dict(state=net.state_dict(), test_accuracy=acc, dataset=dataset), path)
     ckpt = load_checkpoint(path)
     CLASSIFIERS[name] = path

@@ -9,7 +9,7 @@ __all__ = ['TRUTH_PRESETS', 'MAP_PRESETS', 'RULES', 'truth_setup', 'map_setup', 
 import json
 import torch
 
-from .experiments import IMAGE_PRESETS, Recipe, snapshot_members
+from .presets import IMAGE_PRESETS, Recipe, snapshot_members
 from .testbed import digit_mixture, ring_mixture
 from .train import default_store
 
@@ -109,7 +109,7 @@ def cell_models(members, rules=RULES):
 
 def truth_samples(model, setup, key, seed=0, device="cpu", progress=True):
     "`setup['n_samples']` samples of `model` through the preset's sampler from the noise of `seed`, cached under `key`."
-    from ensdiff.experiments import sample_images
+    from ensdiff.features import sample_images
     shape = (2,) if setup.get("testbed") == "ring" else (1, setup["side"], setup["side"])
     return sample_images(model, setup["n_samples"], shape, setup["sampler"], seed, key=key,
                          device=device, progress=progress, desc=str(key.get("model", "sampling")) if isinstance(key, dict) else "sampling")

@@ -122,7 +122,7 @@ def sample_with_uncertainty(recorder,  # an `EnsembleUncertainty`
     "`n` samples of `recorder` and their uncertainties `{'samples', 'score', 'features'}`, cached under `key` in the user cache."
     import hashlib, json
     from tqdm import tqdm
-    from ensdiff.experiments import _sample_batch
+    from ensdiff.samplers import sample_batch
     from ensdiff.files import cache_dir, load_cached, save_atomic
     spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), sort_keys=True, default=str)
     path = cache_dir() / "uncertainty" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
@@ -130,7 +130,7 @@ def sample_with_uncertainty(recorder,  # an `EnsembleUncertainty`
     parts = []
     for start in tqdm(range(0, n, batch_size), disable=not progress, desc="sampling with uncertainty"):
         recorder.reset()
-        batch = _sample_batch(recorder, start, min(batch_size, n - start), tuple(shape), sampler, seed, None, device)
+        batch = sample_batch(recorder, start, min(batch_size, n - start), tuple(shape), sampler, seed, None, device)
         parts.append(dict(samples=batch.cpu(), **recorder.uncertainty()))
     result = {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
     save_atomic(result, path)
