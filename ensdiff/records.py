@@ -23,7 +23,7 @@ def save_results(out_dir, experiment, config, metrics, seeds=None, timings=None,
     write_json_atomic(Path(out_dir) / "results.json", record)
     return record
 
-# %% ../nbs/90b_records.ipynb #560942d7
+# %% ../nbs/90b_records.ipynb #a6ed441f
 def project_root(start=None):
     "The nearest folder at or above `start` (default: the working directory) holding `pyproject.toml`, else `start`."
     start = Path(start or Path.cwd()).resolve()
