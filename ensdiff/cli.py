@@ -8,8 +8,11 @@ import argparse, errno, json, re, sys
 from pathlib import Path
 
 import ensdiff
-from .runs import (EXPERIMENTS, PRESETS, RunFailed, experiment_notebook, experiment_runs, notebook_parameters, parse_param, project_relative,
-                          reproduce, run_experiment, show_run)
+from .execution import RunFailed, run_experiment
+from .params import EXPERIMENTS, PRESETS, experiment_notebook, notebook_parameters, parse_param
+from .records import experiment_runs, project_relative
+from .report import show_run
+from .schedule import reproduce
 
 
 # %% ../nbs/92_cli.ipynb #ce217eee

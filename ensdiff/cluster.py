@@ -9,8 +9,12 @@ import os, sys, time
 from pathlib import Path
 import torch
 from .experiments import image_setup, recipe, train_members
-from .runs import EXPERIMENTS, RunFailed, _matching, check_plan, git_revision, project_relative, run_dir, run_experiment, summary, write_report
-from .files import cache_dir
+from .execution import RunFailed, run_experiment
+from .files import cache_dir, git_revision
+from .params import EXPERIMENTS
+from .records import matching_run, project_relative, run_dir
+from .report import write_report
+from .schedule import check_plan, summary
 from .train import ModelStore, default_store
 
 # %% ../nbs/15_cluster.ipynb #6c5f7f44
@@ -121,7 +125,7 @@ def reproduce_on(executor, preset="smoke", only=None, params=None, runs_dir=None
     check_plan(names, params, nbs_dir)  # before anything is submitted
     statuses, jobs = {}, []
     for name in names:
-        folder, status = _matching(name, preset, params.get(name, {}), revision, runs_dir)
+        folder, status = matching_run(name, preset, params.get(name, {}), revision, runs_dir)
         if status == "complete":
             statuses[name] = "complete"; echo(f"{name}: already complete at this revision ({project_relative(folder)})"); continue
         jobs.append(ExperimentJob(name, preset, params.get(name, {}), folder or run_dir(name, runs_dir=runs_dir), nbs_dir))

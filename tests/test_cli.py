@@ -89,7 +89,7 @@ TINY = """{"cells": [
  {"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {"tags": ["parameters"]}, "outputs": [],
   "source": ["preset = 'smoke'\\n", "out_dir = None\\n", "pause = 0.0"]},
  {"cell_type": "code", "execution_count": null, "id": "a2", "metadata": {}, "outputs": [],
-  "source": ["import time\\n", "from pathlib import Path\\n", "from ensdiff.runs import save_results\\n", "if out_dir: Path(out_dir, 'started').touch()\\n", "time.sleep(pause)"]},
+  "source": ["import time\\n", "from pathlib import Path\\n", "from ensdiff.records import save_results\\n", "if out_dir: Path(out_dir, 'started').touch()\\n", "time.sleep(pause)"]},
  {"cell_type": "code", "execution_count": null, "id": "a3", "metadata": {}, "outputs": [],
   "source": ["save_results(out_dir, 'theory-poe', dict(preset=preset), dict(claims=[dict(number=1, claim='tiny', verdict='holds', evidence='1 < 2', experiment='theory-poe')]), summary={'tiny': 'holds'})"]}],
  "metadata": {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}"""
@@ -126,7 +126,7 @@ def test_a_signal_marks_the_run_interrupted(tmp_path, sig):
 
 
 def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
-    from ensdiff.runs import git_revision, write_json_atomic
+    from ensdiff.files import git_revision, write_json_atomic
     nbs, runs = tiny_notebooks(tmp_path), tmp_path / "runs"
     stopped = runs / "theory-poe" / "20260101-000000"
     stopped.mkdir(parents=True)

@@ -20,18 +20,19 @@ def executed_by_reproduce(name):
     """The run folder in which `ensdiff reproduce --preset smoke` (README command 1) executed notebook `name` to completion,
     with default parameters, at this commit and a clean work tree, with the same code cells; None if there is none."""
     from ensdiff.files import git_revision
-    from ensdiff.runs import EXPERIMENTS, _matching
+    from ensdiff.params import EXPERIMENTS
+    from ensdiff.records import matching_run
     experiment = {nb: e for e, (nb, _) in EXPERIMENTS.items()}.get(name)
     revision = git_revision()
     if experiment is None or revision is None or "-dirty" in revision: return None
-    folder, status = _matching(experiment, "smoke", {}, revision, None)  # the newest run that `reproduce` would take for this one
+    folder, status = matching_run(experiment, "smoke", {}, revision, None)  # the newest run that `reproduce` would take for this one
     if status == "complete" and code_cells(folder / f"{experiment}.ipynb") == code_cells(NBS / name): return folder
     return None
 
 
 def test_there_are_notebooks():
     assert {"00_sde.ipynb", "01_theory_ddsm.ipynb", "02_theory_poe.ipynb", "index.ipynb"} <= set(NOTEBOOKS)
-    from ensdiff.runs import EXPERIMENTS
+    from ensdiff.params import EXPERIMENTS
     assert {nb for nb, _ in EXPERIMENTS.values()} <= set(NOTEBOOKS)
 
 
@@ -50,8 +51,7 @@ def test_notebook(name, monkeypatch, tmp_path, ensdiff_cache):
 
 def test_a_reproduce_run_stands_in_only_for_its_own_notebook(tmp_path, monkeypatch):
     "A complete smoke run replaces a notebook's execution only at this commit with default parameters and the same cells."
-    from ensdiff.files import git_revision
-    from ensdiff.runs import write_json_atomic
+    from ensdiff.files import git_revision, write_json_atomic
     revision = git_revision()
     if revision is None or "-dirty" in revision: pytest.skip("needs a clean git work tree")
     monkeypatch.setenv("ENSDIFF_RUNS", str(tmp_path))

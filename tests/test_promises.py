@@ -3,7 +3,7 @@
 Each row of `REFUSALS` is a call that must fail with a `ValueError` (or a subclass) whose message names the argument and
 what was expected; each test below it is a fault the library survives. The notebooks test the same cases beside the
 code; the runs' fault cases that need a kernel (SIGTERM, resume after a kill, SIGKILL while writing a checkpoint, two
-processes on one store key) are in `tests/test_cli.py`, `nbs/05_train.ipynb` and `nbs/90_runs.ipynb`.
+processes on one store key) are in `tests/test_cli.py`, `nbs/05_train.ipynb` and the run machinery's notebooks (`nbs/90*.ipynb`).
 """
 import io
 import json
@@ -210,9 +210,9 @@ def test_docs_never_deletes_what_it_did_not_write(tmp_path, monkeypatch):  # iss
 
 
 def test_reproduce_runs_a_name_given_twice_once(tmp_path, monkeypatch):  # issue 35: `--only theory-poe theory-poe` said "1 not reached", exit 1
-    from ensdiff.runs import write_json_atomic
-    import ensdiff.runs as runs
-    monkeypatch.setattr(runs, "git_revision", lambda: "abc")
+    from ensdiff.files import write_json_atomic
+    import ensdiff.schedule as schedule
+    monkeypatch.setattr(schedule, "git_revision", lambda: "abc")
     folder = tmp_path / "theory-poe" / "20260101-000000"; folder.mkdir(parents=True)
     write_json_atomic(folder / "run.json", dict(experiment="theory-poe", preset="smoke", params={}, git="abc"))
     write_json_atomic(folder / "results.json", dict(status="complete", experiment="theory-poe"))
@@ -349,7 +349,7 @@ def test_distill_refuses_to_resume_another_run(tmp_path):  # issue 35: another t
 
 def test_a_damaged_results_json_is_named_and_skipped(tmp_path, monkeypatch):  # issue 35: "Invalid control character at: line 1 column 18", no file named
     from contextlib import redirect_stdout
-    from ensdiff.runs import write_json_atomic
+    from ensdiff.files import write_json_atomic
     for stamp, text in (("20260101-000000", None), ("20260102-000000", b'{"status": "compl\x01')):
         folder = tmp_path / "theory-poe" / stamp; folder.mkdir(parents=True)
         write_json_atomic(folder / "run.json", dict(experiment="theory-poe", preset="smoke", params={}, git="abc"))

@@ -77,15 +77,15 @@ def test_no_control_characters_in_notebook_sources():
 
 
 def test_committed_notebooks_keep_one_output_per_progress_bar():
-    "papermill records every refresh of a progress bar as an output; committed notebooks keep one line per bar (`ensdiff.runs.tidy_progress`): no two outputs in a row to one stream, no bar's unfinished state followed by a later state of it."
-    from ensdiff.runs import _BAR
+    "papermill records every refresh of a progress bar as an output; committed notebooks keep one line per bar (`ensdiff.execution.tidy_progress`): no two outputs in a row to one stream, no bar's unfinished state followed by a later state of it."
+    from ensdiff.execution import PROGRESS_BAR
     untidy = []
     for nb in sorted(NBS.glob("*.ipynb")):
         for i, c in enumerate(json.loads(nb.read_text())["cells"]):
             streams = [o.get("name") if o.get("output_type") == "stream" else None for o in c.get("outputs", [])]
             if any(a is not None and a == b for a, b in zip(streams, streams[1:])): untidy.append(f"{nb.name} cell {i}: outputs in a row to one stream")
             for o in c.get("outputs", []):
-                bars = [m for line in "".join(o.get("text", "")).splitlines() if (m := _BAR.match(line))]
+                bars = [m for line in "".join(o.get("text", "")).splitlines() if (m := PROGRESS_BAR.match(line))]
                 key = lambda m: (m.group(1), m.group(3))
                 untidy += [f"{nb.name} cell {i}: {m.group(0)!r} and a later state of it" for k, m in enumerate(bars)
                            if int(m.group(2)) < 100 and any(key(n) == key(m) for n in bars[k + 1:])]
