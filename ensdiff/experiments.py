@@ -189,7 +189,7 @@ class ImageExperiment:
 
     def save(self, out_dir, claims, figures=None, extra=None, config=None):
         "Save the `figures` (`{name: matplotlib figure}`) as PNGs and `results.json` with the rows, claims, seeds and wall time."
-        from ensdiff.runs import save_results
+        from ensdiff.records import save_results
         names = []
         for name, fig in (figures or {}).items():
             fig.savefig(Path(out_dir) / f"{name}.png", dpi=120, bbox_inches="tight"); names.append(f"{name}.png")

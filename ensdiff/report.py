@@ -8,20 +8,17 @@ import os, platform, tempfile
 from datetime import datetime
 from pathlib import Path
 
+from .claims import VERDICTS, claims_table
 from .files import git_revision
 from .params import EXPERIMENTS
 from .records import DamagedRecord, experiment_runs, project_relative, read_record, runs_root
 
 # %% ../nbs/90e_report.ipynb #b28ce794
-# the verdict words of `ensdiff.experiments.VERDICTS` (the test below keeps them equal). Not imported: `ensdiff.experiments`
-# imports `save_results` from the run machinery, so even a lazy import here would close a circle
-_VERDICTS = ("holds", "does not hold", "not measurable at this scale", "borderline")
-
 def _claim_rows(name, results):
     "Claims of a results record: the image experiments' rows, or the summary of the others."
     rows = (results.get("metrics") or {}).get("claims")
     if isinstance(rows, list): return rows
-    return [dict(id=f"{name}/{i}", number=i, claim=k, verdict=v if v in _VERDICTS else "-", evidence="" if v in _VERDICTS else str(v), experiment=name)
+    return [dict(id=f"{name}/{i}", number=i, claim=k, verdict=v if v in VERDICTS else "-", evidence="" if v in VERDICTS else str(v), experiment=name)
             for i, (k, v) in enumerate((results.get("summary") or {}).items(), 1)]
 
 def _claim_id(r): return r.get("id") or f"{r['experiment']}/{r['number']}"
@@ -55,8 +52,7 @@ def write_report(preset, names=None, runs_dir=None, params=None):
               "(a bound within twice its Monte Carlo error of its boundary is *borderline*, never decided).", "",
               *(["At `smoke` the members are barely trained: no verdict is decided (every claim reads *not measurable at this scale*), "
                  "and the intervals show only that the code runs end to end.", ""] if preset == "smoke" else []),
-              "| claim | | verdict | adjusted | evidence | paper |", "|---|---|---|---|---|---|"]
-    lines += [f"| {_claim_id(r)} | {r['claim']} | **{r['verdict']}** | {r.get('adjusted', r['verdict'])} | {r['evidence']} | {r.get('source', '')} |" for r in claims]
+              claims_table(claims)]
     if damaged: lines += ["", "## Skipped run records", "", *[f"- {line}" for line in damaged]]
     path = root / "REPORT.md"
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".REPORT.md.", suffix=".tmp")
