@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass
 import torch
 from tqdm import tqdm
-from .sde import VPSDE, append_dims, as_time, randn
+from .sde import VPSDE, append_dims, as_time
+from .seeding import randn
 from .samplers import _check_steps, _em_step
 
 # %% ../nbs/40_fk_correctors.ipynb #4ac40c7e

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 from .checks import ArgumentError, number, one_of, whole
-from .sde import DDPMSchedule, VPSDE, append_dims, from_score, randn
+from .sde import DDPMSchedule, VPSDE, append_dims, from_score
+from .seeding import randn
 
 # %% ../nbs/08_samplers.ipynb #328718f9
 def _report(callback, step, t, x, score, model):

@@ -2,8 +2,8 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'epoch_permutation', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore',
-           'seed_lock', 'load_member', 'load_images', 'default_store']
+           'training_loss', 'epoch_permutation', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock',
+           'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, functools, hashlib, json, math, os, tempfile, time, warnings
@@ -20,6 +20,7 @@ from .checks import ArgumentError, number, whole, writable_folder
 from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, write_json_atomic
 from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
+from .seeding import step_seed  # re-exported: moved to ensdiff.seeding
 from .theory import ddsm_loss
 
 # %% ../nbs/05_train.ipynb #7b9b0628
@@ -50,10 +51,6 @@ def training_loss(score_model, x0, t, noise):
     return ddsm_loss(score_model, x0, t, noise, sde=score_model.process).mean()
 
 # %% ../nbs/05_train.ipynb #558dd04e
-def step_seed(*parts):
-    "A 63-bit seed from integers (a member seed, a step, a purpose), stable across runs and machines."
-    return int.from_bytes(hashlib.sha256(json.dumps(list(parts)).encode()).digest()[:8], "little") >> 1
-
 @functools.lru_cache(maxsize=32)
 def epoch_permutation(seed, epoch, n):
     "The order in which a member sees its `n` examples in `epoch`, drawn from `(seed, epoch)` (kept: a large pool is not reshuffled every step)."
