@@ -2,8 +2,8 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'epoch_permutation', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore', 'seed_lock',
-           'load_member', 'load_images', 'default_store']
+           'training_loss', 'epoch_permutation', 'batch_indices', 'data_digest', 'strict_load', 'Trainer', 'ModelStore',
+           'seed_lock', 'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
 import copy, functools, hashlib, json, math, os, tempfile, time, warnings
@@ -97,7 +97,7 @@ def data_digest(x):
     return h.hexdigest()[:16]
 
 # %% ../nbs/05_train.ipynb #b4573f40
-def _strict_load(module, state, what="checkpoint"):
+def strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
     own = module.state_dict()
     missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
@@ -305,7 +305,7 @@ class Trainer:
         model = copy.deepcopy(self.template)
         src = self.ema if ema else self.params
         state = {**{n: v[k].detach().clone() for n, v in src.items()}, **{n: v[k].clone() for n, v in self.buffers.items()}}
-        return _strict_load(model, state).eval()
+        return strict_load(model, state).eval()
 
 class _WithProcess:
     "A score function carrying the process of the `ScoreModel` it calls."
@@ -399,7 +399,7 @@ def load_member(path,        # a member file of the model store
             raise ArgumentError(f"`{_ASKED.get(part, part)}` asks for another member than the file {path} holds (asked, held: {shown}): "
                                 f"the file was written under another key; delete it (`rm {path}*`) and run again to retrain this member")
     model = build_score_model(config["net"], config["train"].get("objective", "vp"))
-    return _strict_load(model, ckpt["state"], f"member file {path}").eval()
+    return strict_load(model, ckpt["state"], f"member file {path}").eval()
 
 # %% ../nbs/05_train.ipynb #8cbaf6ff
 CPU_PRESETS = {
