@@ -6,7 +6,7 @@ __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 
            'seed_lock', 'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
-import copy, functools, hashlib, json, math, os, tempfile, time, warnings
+import copy, functools, json, math, os, tempfile, time, warnings
 from pathlib import Path
 try: import fcntl  # POSIX file locks for the model store
 except ImportError: fcntl = None
@@ -17,7 +17,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
 
 from .checks import ArgumentError, number, whole, writable_folder
-from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, write_json_atomic
+from .files import DamagedFile, cache_dir, cache_path, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, tensor_digest, write_json_atomic
 from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
 from .seeding import step_seed  # re-exported: moved to ensdiff.seeding
@@ -91,10 +91,7 @@ def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint
 
 def data_digest(x):
     "A short fingerprint of a tensor's shape, dtype and values (sha256): a checkpoint remembers the data it was trained on."
-    a = x.detach().cpu().contiguous()
-    h = hashlib.sha256(f"{tuple(a.shape)} {a.dtype}".encode())
-    h.update(a.numpy().tobytes() if a.dtype != torch.bfloat16 else a.float().numpy().tobytes())
-    return h.hexdigest()[:16]
+    return tensor_digest(x, 16)
 
 # %% ../nbs/05_train.ipynb #b4573f40
 def strict_load(module, state, what="checkpoint"):
@@ -321,8 +318,8 @@ class ModelStore:
 
     def folder(self, dataset, net_config, train_config):
         "The folder of one (dataset, network config, training config), under the store's version."
-        spec = json.dumps(dict(dataset=dataset, net=net_config, train=train_config, version=STORE_VERSION), sort_keys=True)
-        return self.root / f"{dataset}-{hashlib.sha256(spec.encode()).hexdigest()[:12]}"
+        spec = dict(dataset=dataset, net=net_config, train=train_config, version=STORE_VERSION)
+        return cache_path("store", spec, 12, prefix=f"{dataset}-", suffix="", folder=self.root, default=None)
 
     def path(self, dataset, net_config, train_config, seed):
         return self.folder(dataset, net_config, train_config) / f"seed_{int(seed)}.pt"

@@ -120,12 +120,10 @@ def filter_contrasts(features,     # features `(N, D)` of the generated samples
 def sample_with_uncertainty(recorder,  # an `EnsembleUncertainty`
                             n, shape, sampler, seed, key, batch_size=500, device="cpu", progress=True):
     "`n` samples of `recorder` and their uncertainties `{'samples', 'score', 'features'}`, cached under `key` in the user cache."
-    import hashlib, json
     from tqdm import tqdm
     from ensdiff.experiments import _sample_batch
-    from ensdiff.files import cache_dir, load_cached, save_atomic
-    spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), sort_keys=True, default=str)
-    path = cache_dir() / "uncertainty" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
+    from ensdiff.files import cache_path, load_cached, save_atomic
+    path = cache_path("uncertainty", dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), 20)
     if (cached := load_cached(path)) is not None: return cached
     parts = []
     for start in tqdm(range(0, n, batch_size), disable=not progress, desc="sampling with uncertainty"):
