@@ -144,9 +144,9 @@ def to_process(model,              # a score model of its own process (`model.pr
                process,            # the process whose time it should speak, e.g. `VPSDE()` or another member's schedule
                model_process=None):# the model's own process, where it names none
     "`model` on the time of `process`, so that members of different schedules can form one `Ensemble`; `model` itself when it already speaks it."
-    from ensdiff.ensemble import _same_process
+    from ensdiff.ensemble import same_process
     own = model_process if model_process is not None else getattr(model, "process", None)
-    if own is not None and _same_process(own, process): return model
+    if own is not None and same_process(own, process): return model
     return ProcessAdapter(model, process, model_process)
 
 # %% ../nbs/12_adapters.ipynb #0b68c064
@@ -207,7 +207,7 @@ def from_state_dict(net_config,      # the network's config, as `ensdiff.train.b
     "A network of ensdiff's own kinds from a plain state dict, as a `ScoreModel` in eval mode."
     from pathlib import Path
     from ensdiff.files import digest_path, load_checkpoint
-    from ensdiff.train import OBJECTIVES, _strict_load, build_score_model
+    from ensdiff.train import OBJECTIVES, build_score_model, strict_load
     if objective not in OBJECTIVES: raise ArgumentError(f"`objective` must be one of {OBJECTIVES}, got {objective!r}")
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"`path` must be a state dict file, got {path}, which does not exist")
@@ -217,6 +217,6 @@ def from_state_dict(net_config,      # the network's config, as `ensdiff.train.b
     if not (isinstance(state, dict) and state and all(torch.is_tensor(v) for v in state.values())):
         raise ArgumentError(f"`path` must be a plain state dict (names to tensors), got {path}, which holds a {type(state).__name__}")
     model = build_score_model(net_config, objective)
-    if all(k.startswith("net.") for k in state): _strict_load(model, state, f"state dict {path}")
-    else: _strict_load(model.net, state, f"state dict {path}")
+    if all(k.startswith("net.") for k in state): strict_load(model, state, f"state dict {path}")
+    else: strict_load(model.net, state, f"state dict {path}")
     return model.eval()

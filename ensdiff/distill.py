@@ -13,7 +13,8 @@ from .theory import ddsm_loss
 import json, warnings
 from .checks import number, whole
 from .files import load_cached, save_atomic, weights_digest
-from .train import batch_indices, build_score_model, data_digest, draw_times, step_seed
+from .seeding import step_seed
+from .train import batch_indices, build_score_model, data_digest, draw_times
 
 # %% ../nbs/46_distill.ipynb #e4baac89
 def distill_loss(student, # the score model being trained

@@ -12,7 +12,7 @@ import torch
 
 from .sde import VPSDE, append_dims
 from .theory import loss_weight
-from .train import step_seed
+from .seeding import step_seed
 
 # %% ../nbs/09b_exact.ipynb #0d913b00
 class TimeGrid:

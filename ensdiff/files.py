@@ -2,7 +2,8 @@
 
 # %% auto #0
 __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environment', 'DamagedFile', 'digest_path', 'file_digest',
-           'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'cache_dir']
+           'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'tensor_digest',
+           'cache_dir', 'canonical_json', 'cache_path']
 
 # %% ../nbs/00a_files.ipynb #c86fa077
 import hashlib, json, os, platform, subprocess, tempfile, warnings
@@ -146,9 +147,42 @@ def weights_digest(model):
             h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest() if found else None
 
+# %% ../nbs/00a_files.ipynb #2b5a018e
+def tensor_digest(x,            # a tensor or a numpy array
+                  digits=64,    # hex digits kept
+                  header=True): # hash `(shape) dtype` before the values; False: the values' bytes alone
+    "SHA-256 (hex, its first `digits`) of a tensor's or array's shape, dtype and values in C order: the one fingerprint of data."
+    if hasattr(x, "detach"):
+        import torch
+        a = x.detach().cpu().contiguous()
+        values = (a.float() if a.dtype == torch.bfloat16 else a).numpy().tobytes()
+    else:
+        import numpy as np
+        a = np.ascontiguousarray(x); values = a.tobytes()
+    h = hashlib.sha256(f"{tuple(a.shape)} {a.dtype}".encode() if header else b"")
+    h.update(values)
+    return h.hexdigest()[:digits]
+
 # %% ../nbs/00a_files.ipynb #0e0eda72
 def cache_dir():
     "ensdiff's cache folder: `$ENSDIFF_CACHE`, else `$XDG_CACHE_HOME/ensdiff`, else `~/.cache/ensdiff`."
     if os.environ.get("ENSDIFF_CACHE"): return Path(os.environ["ENSDIFF_CACHE"])
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ensdiff"
 
+
+# %% ../nbs/00a_files.ipynb #0085fdb6
+def canonical_json(spec, default=str):
+    "`spec` as the JSON a cache key is hashed from: keys sorted; values JSON lacks written by `default` (None: refused)."
+    return json.dumps(spec, sort_keys=True, default=default)
+
+def cache_path(kind,          # the cache's folder under `cache_dir()`: "samples", "features", "learned", ...
+               spec,          # what decides the file: JSON-able (hashed as `canonical_json`) or bytes (hashed as they are)
+               digits=64,     # hex digits of the SHA-256 in the name
+               prefix="",     # the name before the digest
+               suffix=".pt",  # the name after it ("": a folder)
+               folder=None,   # the folder instead of `cache_dir()/kind` (a user's, a model store's root)
+               default=str):  # how `canonical_json` writes values JSON lacks (None: refuse them)
+    "The path of the cache file for `spec`: `cache_dir()/kind/{prefix}{sha256[:digits]}{suffix}`."
+    if isinstance(spec, str): raise TypeError("`spec` must be JSON-able data or bytes, not a str: a JSON text would be hashed as a quoted string")
+    data = spec if isinstance(spec, bytes) else canonical_json(spec, default).encode()
+    return Path(folder or cache_dir() / kind) / f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}{suffix}"

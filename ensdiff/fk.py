@@ -9,8 +9,9 @@ import math
 from dataclasses import dataclass
 import torch
 from tqdm import tqdm
-from .sde import VPSDE, append_dims, as_time, randn
-from .samplers import _check_steps, _em_step
+from .sde import VPSDE, append_dims, as_time
+from .seeding import randn
+from .samplers import check_sampler_args, em_step
 
 # %% ../nbs/40_fk_correctors.ipynb #4ac40c7e
 def _check_prior(prior, K, name="prior"):
@@ -149,7 +150,7 @@ def fk_sampler(members,             # an `Ensemble` (its `member_outputs`) or a 
                callback=None,       # called after each step with a dict
                progress=False):     # tqdm bar
     "Feynman-Kac corrected sampling of the annealed product $\\prod_k p_{k,t}^{\\beta_k}$ with N particles."
-    steps = _check_steps(steps, eps, sde, x_T)
+    steps = check_sampler_args(steps, eps, sde, x_T)
     K, N = len(members), len(x_T)
     if N < 2: raise ValueError(f"`x_T` must hold at least N=2 particles, got {N}")
     if not 0 < threshold <= 1: raise ValueError(f"`threshold` must lie in (0, 1], got {threshold}")
@@ -161,7 +162,7 @@ def fk_sampler(members,             # an `Ensemble` (its `member_outputs`) or a 
     for i in tqdm(range(steps), disable=not progress, desc="fk_sampler"):
         t = ts[i].expand(N)
         rate, S = fk_increment(member_scores(members, x, t), e, sde, x, t)
-        x = _em_step(sde, x, t, S, h, randn(x.shape, generator, x.device, x.dtype) if i < steps - 1 else None)
+        x = em_step(sde, x, t, S, h, randn(x.shape, generator, x.device, x.dtype) if i < steps - 1 else None)
         log_w = log_w + rate.double() * h
         ess.append(effective_sample_size(log_w))
         if i < steps - 1 and ess[-1] < threshold:
@@ -197,7 +198,7 @@ def superposition_sampler(members,         # an `Ensemble` (its `member_outputs`
                           callback=None,   # called after each step with a dict
                           progress=False): # tqdm bar
     "Samples the mixture $\\sum_k \\pi_k p_k$ with the score $\\sum_k r_k s_k$, $r_k \\propto \\pi_k p_{k,t}(x)$ tracked by the Ito density estimator."
-    steps = _check_steps(steps, eps, sde, x_T)
+    steps = check_sampler_args(steps, eps, sde, x_T)
     K, N, nd = len(members), len(x_T), x_T.ndim
     log_prior = _check_prior(prior, K).to(x_T.device).log()[:, None]
     x, log_p, weights = x_T, torch.zeros(K, N, dtype=torch.float64, device=x_T.device), []
@@ -207,7 +208,7 @@ def superposition_sampler(members,         # an `Ensemble` (its `member_outputs`
         scores = member_scores(members, x, t)
         r = torch.softmax(log_prior + log_p, 0)
         score = (append_dims(r.to(x.dtype), scores.ndim) * scores).sum(0)
-        x_next = _em_step(sde, x, t, score, h, randn(x.shape, generator, x.device, x.dtype) if i < steps - 1 else None)
+        x_next = em_step(sde, x, t, score, h, randn(x.shape, generator, x.device, x.dtype) if i < steps - 1 else None)
         f, g = sde.sde(x, t)
         rate = _drift_divergence(sde, x, t) + _dot(scores, f, nd) - 0.5 * g**2 * _dot(scores, scores, nd)
         log_p = log_p + (_dot(scores, x_next - x, nd) + rate * h).double()

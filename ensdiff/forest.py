@@ -6,7 +6,7 @@ __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'KEPT_RESULTS', 'vp_coeffic
            'split_values', 'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
-import hashlib, importlib, io, json, math, shutil, time, warnings
+import importlib, io, json, math, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .aggregate import RULES, aggregate, check_finite
 from .checks import ArgumentError, number, whole
+from .files import tensor_digest
 from .hist_forest import HistForest, thread_budget
 
 # %% ../nbs/10_forest.ipynb #486c30fc
@@ -136,7 +137,7 @@ class ForestVP:
 
     def _fit_spec(self, X, cat_cols, int_cols):
         "What decides the fitted forests: the table and every setting but `rule` and `n_jobs`."
-        return dict(table=hashlib.sha256(np.ascontiguousarray(X, float).tobytes()).hexdigest()[:16], cat_cols=sorted(int(j) for j in cat_cols),
+        return dict(table=tensor_digest(np.ascontiguousarray(X, float), 16, header=False), cat_cols=sorted(int(j) for j in cat_cols),
                     int_cols=sorted(int(j) for j in int_cols),
                     **{k: getattr(self, k) for k in ("n_estimators", "n_t", "duplicate_K", "beta_min", "beta_max", "eps", "max_depth", "model", "seed")})
 
@@ -384,14 +385,14 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
                 model="random_forest", coverage_rule="paper", cache=True, progress=False):
     "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached, and a stopped fit resumes at its first missing level. Returns (result, fitted model or None when read from the cache)."
     from ensdiff.data import split_indices
-    from ensdiff.files import cache_dir, write_json_atomic
+    from ensdiff.files import cache_path, write_json_atomic
     Ks = sorted(int(k) for k in Ks)
     if not Ks or Ks[0] < 1: raise ValueError(f"`Ks` must be positive numbers of trees, got {Ks}")
     X = np.ascontiguousarray(X, dtype=float)
-    spec = dict(table=hashlib.sha256(X.tobytes()).hexdigest()[:16], shape=list(X.shape), split=int(split), Ks=Ks, cat_cols=sorted(cat_cols),
+    spec = dict(table=tensor_digest(X, 16, header=False), shape=list(X.shape), split=int(split), Ks=Ks, cat_cols=sorted(cat_cols),
                 int_cols=sorted(int_cols), task=task, stratify=bool(stratify), n_t=n_t, duplicate_K=duplicate_K, model=model,
                 coverage_rule=coverage_rule, rules=list(TREE_RULES))
-    path = cache_dir() / "forest" / f"split-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]}.json"
+    path = cache_path("forest", spec, 16, prefix="split-", suffix=".json", default=None)
     kept = KEPT_RESULTS / path.name  # the results kept in the repository (a checkout), read where the cache has none
     if cache and (path.exists() or kept.exists()): return json.loads((path if path.exists() else kept).read_text())["result"], None
     tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1] if stratify else None)

@@ -6,7 +6,7 @@ __all__ = ['network_evaluations', 'Guided']
 # %% ../nbs/44_guidance.ipynb #3d262d38
 import math
 import torch
-from .ensemble import _common_process
+from .ensemble import common_process
 from .sde import append_dims, as_time
 
 # %% ../nbs/44_guidance.ipynb #ba9a913c
@@ -29,7 +29,7 @@ class Guided:
         if interval is not None and not (len(interval) == 2 and 0 <= interval[0] < interval[1]):
             raise ValueError(f"`interval` must be None or (t_min, t_max) with 0 <= t_min < t_max, got {interval!r}")
         self.good, self.bad, self.w, self.interval = good, bad, float(w), interval
-        self.process = _common_process([good, bad], process)
+        self.process = common_process([good, bad], process)
         self.evaluations = 0  # network evaluations spent so far, per sample
 
     def __repr__(self): return f"Guided(w={self.w:g}, interval={self.interval})"

@@ -229,16 +229,15 @@ def fit_cached(model,          # a `GatedEnsemble` or a `fused_ensemble`
                folder=None,    # cache folder; default `cache_dir()/learned`
                **train_kw):    # `train_gate` settings (steps, batch_size, lr, schedule, ...); `generator` is not accepted: seed via `seed`
     "Train `model`'s gate or aggregators with `train_gate`, or load them if this `key` and these settings were trained before; returns the losses."
-    import hashlib, json
-    from ensdiff.files import cache_dir, load_cached, save_atomic
+    from ensdiff.files import cache_path, canonical_json, load_cached, save_atomic
     seed = train_kw.pop("seed", 0)
     if "generator" in train_kw: raise ValueError("pass `seed`, not `generator`: the cache key must say how the model was trained")
-    spec = json.dumps(dict(key=key, kind=type(_trainable(model)).__name__, seed=seed, **{k: v for k, v in train_kw.items() if k != "progress"}), sort_keys=True, default=str)
-    path = Path(folder or cache_dir() / "learned") / f"{hashlib.sha256(spec.encode()).hexdigest()[:16]}.pt"
+    spec = dict(key=key, kind=type(_trainable(model)).__name__, seed=seed, **{k: v for k, v in train_kw.items() if k != "progress"})
+    path = cache_path("learned", spec, 16, folder=folder)
     if (saved := load_cached(path)) is not None:
         _trainable(model).load_state_dict(saved["state"])
         return saved["losses"]
     losses = train_gate(model, data, generator=torch.Generator().manual_seed(seed), **train_kw)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic(dict(state=_trainable(model).state_dict(), losses=losses, spec=spec), path)
+    save_atomic(dict(state=_trainable(model).state_dict(), losses=losses, spec=canonical_json(spec)), path)
     return losses

@@ -13,12 +13,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .sde import VPSDE, append_dims, randn
+from .sde import VPSDE, append_dims
+from .seeding import randn, step_seed
 from .samplers import process_of
 from .theory import ddsm_loss, predictive_diversity
 from .checks import ArgumentError, images as checked_images, number, whole
 from .files import load_cached, load_checkpoint, save_atomic
-from .train import step_seed
 
 # %% ../nbs/09_metrics.ipynb #47e5e4cf
 def _draw_bank(x0, start, n_draws, seed, t_min):

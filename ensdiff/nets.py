@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
-from .sde import VPSDE, _vmapped, as_time, check_batch, to_score
+from .sde import VPSDE, as_time, check_batch, to_score, under_vmap
 
 # %% ../nbs/03_nets.ipynb #d2090aa7
 def variance_scaling_(tensor, scale=1.):
@@ -331,10 +331,10 @@ class ScoreModel(nn.Module):
         weight = next(self.net.parameters(), None)
         if weight is not None and weight.dtype != x.dtype:
             raise ValueError(f"`x` is {x.dtype} but the network's weights are {weight.dtype}: pass `x.to({weight.dtype})`, or convert the model with `.to({x.dtype})`")
-        if self.check_values and not _vmapped(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
+        if self.check_values and not under_vmap(x) and not bool(torch.isfinite(x).all()): raise ValueError(f"`x` contains {int((~torch.isfinite(x)).sum())} NaN or infinite values")
         t = as_time(t, self.process.T, check=self.check_values); check_batch(x, t)
         mean_coeff, std = self.process.marginal(t)
-        if self.check_values and self.prediction != "score" and not _vmapped(std) and bool((std == 0).any()):  # the score divides by sigma_t: -inf, then NaN downstream
+        if self.check_values and self.prediction != "score" and not under_vmap(std) and bool((std == 0).any()):  # the score divides by sigma_t: -inf, then NaN downstream
             raise ValueError(f"`t` must lie in (0, T={self.process.T:g}] for a network predicting {self.prediction!r} (its score divides by sigma_t, "
                              f"which is 0 at t = 0), got t = {t[std == 0][0].item():g} for {int((std == 0).sum())} sample(s)")
         return to_score(self.net(x, self.time_label(t)), self.prediction, x, mean_coeff.to(x.dtype), std.to(x.dtype))

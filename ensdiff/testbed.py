@@ -12,15 +12,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .checks import whole
 from .files import DamagedFile, write_bytes_atomic, write_json_atomic
 from .sde import VPSDE, as_time
-
-# %% ../nbs/04a_testbed.ipynb #17a8f3b6
-def _positive_count(n, name="n"):
-    "A positive whole number (numpy integers and whole floats count), refused by name otherwise."
-    if isinstance(n, bool) or not isinstance(n, (int, float, np.integer, np.floating)) or not float(n).is_integer() or n < 1:
-        raise ValueError(f"`{name}` must be a positive whole number, got {n!r}")
-    return int(n)
 
 # %% ../nbs/04a_testbed.ipynb #bc133253
 def _as_tensor64(v, name):
@@ -69,7 +63,7 @@ class GaussianMixture:
     @torch.no_grad()
     def sample(self, n, generator=None, components=False, dtype=torch.float32):
         "`n` exact draws `(n, *shape)` in `dtype` (and, with `components=True`, the component of each); the same `generator` state gives the same draws."
-        n = _positive_count(n)
+        n = whole(n, "n")
         comp = torch.multinomial(self.weights, n, replacement=True, generator=generator)
         z = torch.randn(n, self.D, generator=generator, dtype=torch.float64)
         x = torch.empty(n, self.D, dtype=torch.float64)
@@ -148,7 +142,7 @@ def ring_mixture(n_components=8, # components, evenly spaced on the circle
                  weights=None,   # mixture weights (default: equal)
                  sde=None):      # default process of its scores
     "A 2-D Gaussian mixture on a circle (`ensdiff.data.eight_gaussians` with the defaults) as a testbed."
-    M = _positive_count(n_components, "n_components")
+    M = whole(n_components, "n_components")
     angles = torch.arange(M, dtype=torch.float64) * (2 * math.pi / M)
     means = float(radius) * torch.stack([angles.cos(), angles.sin()], 1)
     w = torch.full((M,), 1 / M, dtype=torch.float64) if weights is None else torch.as_tensor(weights, dtype=torch.float64)
@@ -175,7 +169,7 @@ def fit_digit_mixture(n_components=50, # mixture components
     from ensdiff.data import digits
     x, y = digits()
     X = x.reshape(len(x), -1).double().numpy()
-    em = _EM(_positive_count(n_components, "n_components"), covariance_type="full", reg_covar=float(reg), random_state=int(seed), max_iter=1000, tol=1e-6).fit(X)
+    em = _EM(whole(n_components, "n_components"), covariance_type="full", reg_covar=float(reg), random_state=int(seed), max_iter=1000, tol=1e-6).fit(X)
     digit_mass = em.predict_proba(X).T @ np.eye(10)[y.numpy()]  # (M, 10): each component's responsibility per digit class
     arrays = dict(weights=em.weights_ / em.weights_.sum(), means=em.means_, covariances=em.covariances_.astype(np.float32),
                   digit_of_component=digit_mass.argmax(1))

@@ -5,7 +5,7 @@ __all__ = ['WEIGHTINGS', 'loss_weight', 'ddsm_loss', 'gaussian_score', 'predicti
 
 # %% ../nbs/01_theory_ddsm.ipynb #a63f79e0
 import torch
-from .sde import VPSDE, _vmapped, as_time, append_dims, check_batch
+from .sde import VPSDE, append_dims, as_time, check_batch, under_vmap
 
 # %% ../nbs/01_theory_ddsm.ipynb #8296e79d
 WEIGHTINGS = ("sigma2", "likelihood", "none")
@@ -36,7 +36,7 @@ def ddsm_loss(score_model, # any score model `model(x, t)`, ensembles included
     t = as_time(t, sde.T); check_batch(x0, t, "x0")
     if noise.shape != x0.shape: raise ValueError(f"`noise` has shape {tuple(noise.shape)}, expected {tuple(x0.shape)} like `x0`")
     mean_coeff, std = sde.marginal(t)
-    if not _vmapped(std) and bool((std == 0).any()): raise ValueError(f"`t` must be > 0: at t = {t[std == 0][0].item():g} sigma_t = 0 and z / sigma_t is infinite (sample t from [eps, T])")
+    if not under_vmap(std) and bool((std == 0).any()): raise ValueError(f"`t` must be > 0: at t = {t[std == 0][0].item():g} sigma_t = 0 and z / sigma_t is infinite (sample t from [eps, T])")
     xt = append_dims(mean_coeff, x0.ndim) * x0 + append_dims(std, x0.ndim) * noise
     err = score_model(xt, t) + noise / append_dims(std, x0.ndim)
     return loss_weight(weighting, t, sde, std) * _reduce(err**2, reduce)

@@ -2,11 +2,11 @@
 
 # %% auto #0
 __all__ = ['NETS', 'OBJECTIVES', 'RECIPE_KEYS', 'STORE_VERSION', 'CPU_PRESETS', 'build_net', 'build_score_model', 'draw_times',
-           'training_loss', 'step_seed', 'epoch_permutation', 'batch_indices', 'data_digest', 'Trainer', 'ModelStore',
+           'training_loss', 'epoch_permutation', 'batch_indices', 'data_digest', 'strict_load', 'Trainer', 'ModelStore',
            'seed_lock', 'load_member', 'load_images', 'default_store']
 
 # %% ../nbs/05_train.ipynb #19c6d40e
-import copy, functools, hashlib, json, math, os, tempfile, time, warnings
+import copy, functools, json, math, os, tempfile, time, warnings
 from pathlib import Path
 try: import fcntl  # POSIX file locks for the model store
 except ImportError: fcntl = None
@@ -17,9 +17,10 @@ from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
 
 from .checks import ArgumentError, number, whole, writable_folder
-from .files import DamagedFile, cache_dir, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, write_json_atomic
+from .files import DamagedFile, cache_dir, cache_path, digest_path, load_cached, load_checkpoint, move_atomic, save_atomic, tensor_digest, write_json_atomic
 from .nets import ADM, DDPMpp, MLP, ScoreModel
 from .sde import DDPMSchedule, VPSDE
+from .seeding import step_seed  # re-exported: moved to ensdiff.seeding
 from .theory import ddsm_loss
 
 # %% ../nbs/05_train.ipynb #7b9b0628
@@ -50,10 +51,6 @@ def training_loss(score_model, x0, t, noise):
     return ddsm_loss(score_model, x0, t, noise, sde=score_model.process).mean()
 
 # %% ../nbs/05_train.ipynb #558dd04e
-def step_seed(*parts):
-    "A 63-bit seed from integers (a member seed, a step, a purpose), stable across runs and machines."
-    return int.from_bytes(hashlib.sha256(json.dumps(list(parts)).encode()).digest()[:8], "little") >> 1
-
 @functools.lru_cache(maxsize=32)
 def epoch_permutation(seed, epoch, n):
     "The order in which a member sees its `n` examples in `epoch`, drawn from `(seed, epoch)` (kept: a large pool is not reshuffled every step)."
@@ -94,13 +91,10 @@ def _check_recipe(data, batch_size, lr, warmup, grad_clip, ema_decay, checkpoint
 
 def data_digest(x):
     "A short fingerprint of a tensor's shape, dtype and values (sha256): a checkpoint remembers the data it was trained on."
-    a = x.detach().cpu().contiguous()
-    h = hashlib.sha256(f"{tuple(a.shape)} {a.dtype}".encode())
-    h.update(a.numpy().tobytes() if a.dtype != torch.bfloat16 else a.float().numpy().tobytes())
-    return h.hexdigest()[:16]
+    return tensor_digest(x, 16)
 
 # %% ../nbs/05_train.ipynb #b4573f40
-def _strict_load(module, state, what="checkpoint"):
+def strict_load(module, state, what="checkpoint"):
     "Load `state` into `module`, failing with the missing, unexpected and mis-shaped keys named."
     own = module.state_dict()
     missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
@@ -308,7 +302,7 @@ class Trainer:
         model = copy.deepcopy(self.template)
         src = self.ema if ema else self.params
         state = {**{n: v[k].detach().clone() for n, v in src.items()}, **{n: v[k].clone() for n, v in self.buffers.items()}}
-        return _strict_load(model, state).eval()
+        return strict_load(model, state).eval()
 
 class _WithProcess:
     "A score function carrying the process of the `ScoreModel` it calls."
@@ -324,8 +318,8 @@ class ModelStore:
 
     def folder(self, dataset, net_config, train_config):
         "The folder of one (dataset, network config, training config), under the store's version."
-        spec = json.dumps(dict(dataset=dataset, net=net_config, train=train_config, version=STORE_VERSION), sort_keys=True)
-        return self.root / f"{dataset}-{hashlib.sha256(spec.encode()).hexdigest()[:12]}"
+        spec = dict(dataset=dataset, net=net_config, train=train_config, version=STORE_VERSION)
+        return cache_path("store", spec, 12, prefix=f"{dataset}-", suffix="", folder=self.root, default=None)
 
     def path(self, dataset, net_config, train_config, seed):
         return self.folder(dataset, net_config, train_config) / f"seed_{int(seed)}.pt"
@@ -402,7 +396,7 @@ def load_member(path,        # a member file of the model store
             raise ArgumentError(f"`{_ASKED.get(part, part)}` asks for another member than the file {path} holds (asked, held: {shown}): "
                                 f"the file was written under another key; delete it (`rm {path}*`) and run again to retrain this member")
     model = build_score_model(config["net"], config["train"].get("objective", "vp"))
-    return _strict_load(model, ckpt["state"], f"member file {path}").eval()
+    return strict_load(model, ckpt["state"], f"member file {path}").eval()
 
 # %% ../nbs/05_train.ipynb #8cbaf6ff
 CPU_PRESETS = {

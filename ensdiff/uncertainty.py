@@ -88,15 +88,15 @@ def filter_contrasts(features,     # features `(N, D)` of the generated samples
                      n_boot=200, random_draws=50, k=3, seed=0, progress=False):
     "For each share: FID and precision of the kept samples, filtered by uncertainty minus filtered at random, as paired `Contrast`s (a bootstrap of samples, reference and random drop)."
     from tqdm import tqdm
-    from ensdiff.stats import Contrast, _as_features, _covered, _knn_radii, frechet_distance
-    f, ref = _as_features(features, "features"), _as_features(reference, "reference")
+    from ensdiff.stats import Contrast, as_features, frechet_distance, in_balls, knn_radii
+    f, ref = as_features(features, "features"), as_features(reference, "reference")
     u = np.asarray(uncertainty, dtype=np.float64)
     if u.shape != (len(f),): raise ValueError(f"`uncertainty` must have shape ({len(f)},) like `features`, got {u.shape}")
     for s in shares: _check_share(s)
     if not (isinstance(k, int) and 1 <= k < len(ref)): raise ValueError(f"`k` must be an integer in [1, {len(ref) - 1}], got {k!r}")
     rng, out = np.random.default_rng(seed), {}
-    stats = lambda g, r, radii: (frechet_distance(g, r), float(_covered(g, r, radii).mean()))  # FID and precision (the reference's k-NN radii given)
-    radii = _knn_radii(ref, k)
+    stats = lambda g, r, radii: (frechet_distance(g, r), float(in_balls(g, r, radii).mean()))  # FID and precision (the reference's k-NN radii given)
+    radii = knn_radii(ref, k)
     for share in shares:
         kept = stats(f[keep_certain(u, share)], ref, radii)
         randoms = np.array([stats(f[keep_random(len(f), share, seed + 1 + j)], ref, radii) for j in range(random_draws)])
@@ -106,7 +106,7 @@ def filter_contrasts(features,     # features `(N, D)` of the generated samples
     for _ in tqdm(range(n_boot), disable=not progress, desc="bootstrap"):
         idx, ridx = rng.integers(0, len(f), len(f)), rng.integers(0, len(ref), len(ref))
         g, r = f[idx], ref[ridx]
-        r_radii = _knn_radii(r, k)  # once per replicate, shared by every share and both arms
+        r_radii = knn_radii(r, k)  # once per replicate, shared by every share and both arms
         for share in shares:
             control = rng.permutation(len(f))[:n_keep[share]]
             reps[share].append(np.subtract(stats(g[keep_certain(u[idx], share)], r, r_radii), stats(g[control], r, r_radii)))
@@ -120,12 +120,10 @@ def filter_contrasts(features,     # features `(N, D)` of the generated samples
 def sample_with_uncertainty(recorder,  # an `EnsembleUncertainty`
                             n, shape, sampler, seed, key, batch_size=500, device="cpu", progress=True):
     "`n` samples of `recorder` and their uncertainties `{'samples', 'score', 'features'}`, cached under `key` in the user cache."
-    import hashlib, json
     from tqdm import tqdm
     from ensdiff.samplers import sample_batch
-    from ensdiff.files import cache_dir, load_cached, save_atomic
-    spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), sort_keys=True, default=str)
-    path = cache_dir() / "uncertainty" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
+    from ensdiff.files import cache_path, load_cached, save_atomic
+    path = cache_path("uncertainty", dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, feature_every=recorder.feature_every), 20)
     if (cached := load_cached(path)) is not None: return cached
     parts = []
     for start in tqdm(range(0, n, batch_size), disable=not progress, desc="sampling with uncertainty"):

@@ -11,7 +11,8 @@ from ensdiff.metrics import nll_bpd
 from ensdiff.nets import DDPMpp, ScoreModel
 from ensdiff.poe import sampling_variance
 from ensdiff.samplers import ddim, euler_maruyama, pf_ode
-from ensdiff.sde import DDPMSchedule, VPSDE, generators
+from ensdiff.sde import DDPMSchedule, VPSDE
+from ensdiff.seeding import generators
 from ensdiff.theory import gaussian_score
 from ensdiff.train import Trainer, load_checkpoint
 

@@ -230,7 +230,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ensdiff.ensemble import MCDropoutEnsemble
 from ensdiff.metrics import ScoreNoise, ddsm_eval
 from ensdiff.samplers import langevin
-from ensdiff.sde import generators
+from ensdiff.seeding import generators
 from ensdiff.stats import PairedBootstrap, precision_recall
 
 _SMALL = st.one_of(st.integers(-5, 40), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none(), st.text(max_size=3),
