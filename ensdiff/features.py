@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from .files import cache_dir, load_cached, load_checkpoint, save_atomic, weights_digest
+from .files import cache_dir, cache_path, load_cached, load_checkpoint, save_atomic, weights_digest
 from .samplers import sample_batch
 
 # %% ../nbs/10c_features.ipynb #be50c9ae
@@ -52,8 +52,7 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     return done
 
 def _sample_path(key, n, shape, sampler, seed, trajectory):
-    spec = json.dumps(dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, trajectory=trajectory), sort_keys=True, default=str)
-    return cache_dir() / "samples" / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.pt"
+    return cache_path("samples", dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, trajectory=trajectory), 20)
 
 # %% ../nbs/10c_features.ipynb #a2bffbc4
 def register_features(setup):
@@ -103,8 +102,7 @@ def _extractor_digest(feature_extractor):
 def cached_features(images, feature_extractor):
     "`image_features`, kept in the user cache under the images' bytes and the extractor's weights (computed once per sample set)."
     images = images.detach().float().cpu().contiguous()
-    key = hashlib.sha256(images.numpy().tobytes() + _extractor_digest(feature_extractor).encode() + str(tuple(images.shape)).encode()).hexdigest()[:24]
-    path = cache_dir() / "features" / f"{key}.pt"
+    path = cache_path("features", images.numpy().tobytes() + _extractor_digest(feature_extractor).encode() + str(tuple(images.shape)).encode(), 24)
     if (cached := load_cached(path)) is not None: return cached["features"]
     feats = image_features(images, feature_extractor)
     save_atomic(dict(features=feats, extractor=feature_extractor), path)
