@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import torch
 
 from .files import load_checkpoint
-from .train import build_score_model, default_store, step_seed
+from .seeding import step_seed
+from .train import build_score_model, default_store
 
 # %% ../nbs/10b_presets.ipynb #41b98c63
 _DIGITS_NET = dict(kind="DDPMpp", image_size=8, channels=1, nf=16, ch_mult=[1, 2], num_res_blocks=2, attn_resolutions=[4])
