@@ -13,7 +13,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from .files import git_revision, write_bytes_atomic, write_json_atomic
-from .params import check_parameters, experiment_notebook
+from .params import absolute_paths, check_parameters, experiment_notebook
 from .records import mark_failed, mark_interrupted, project_relative, readable_record, run_dir, runs_root
 
 # %% ../nbs/90c_execution.ipynb #1b725ccd
@@ -119,11 +119,11 @@ def run_experiment(name, preset="smoke", params=None, runs_dir=None, nbs_dir=Non
     check_parameters(name, params, nbs_dir)
     if out_dir is None: runs_root(runs_dir)  # a runs folder under a file is refused before a kernel starts
     out = run_dir(name, out_dir=out_dir, runs_dir=runs_dir)
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}  # papermill would pass a tuple as a string
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in absolute_paths(params).items()}  # papermill would pass a tuple as a string
     write_json_atomic(out / "run.json", dict(experiment=name, preset=preset, params=params, git=git_revision(),
                                               started=datetime.now().isoformat(timespec="seconds")))
     (out / "results.json").unlink(missing_ok=True)  # a resumed run starts its record afresh
-    params.update(preset=preset, out_dir=str(out))
+    params.update(preset=preset, out_dir=str(out.absolute()))  # the kernel runs in the notebooks' folder: a relative runs folder is the user's
     start, executed = time.time(), out / f"{name}.ipynb"
     _interrupted.clear()
     try:

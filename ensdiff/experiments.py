@@ -9,7 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import ArgumentError, files_in
+from .files import weights_digest
 from .stats import Contrast, PairedBootstrap
+from .train import load_member
 # the kit, re-exported from its modules: the experiment notebooks import it from here
 from .presets import IMAGE_PRESETS, Recipe, image_data, image_setup, initial_member, recipe, snapshot_members, snapshot_steps, train_members
 from .samplers import SAMPLERS
@@ -29,7 +32,8 @@ class ImageExperiment:
         data_root=None,    # folder of CIFAR-10 / FFHQ (paper preset)
         progress=True,     # tqdm bars
         n_boot=None,       # joint bootstrap replicates behind every FID / KID error and contrast; None: the setup's (200; 50 at smoke)
-        resampling="bootstrap"): # 'bootstrap' or 'subsample' (`ensdiff.stats.PairedBootstrap`)
+        resampling="bootstrap", # 'bootstrap' or 'subsample' (`ensdiff.stats.PairedBootstrap`)
+        members_dir=None): # a folder of your own member files (`*.pt`, ensdiff's member format) used instead of training
         self.name, self.setup, self.device, self.seed, self.progress = name, setup, device, seed, progress
         self.n_boot, self.resampling, self.boots, self.losses, self._reference = n_boot or setup["n_boot"], resampling, {}, {}, None
         self.data = data if data is not None else image_data(setup["dataset"], data_root)
@@ -37,15 +41,27 @@ class ImageExperiment:
         self.feature_extractor = register_features(setup)
         self.held_out = self.data["test"][:setup["n_eval"]].to(device)
         self.rows, self.images, self.started = {}, {}, time.time()
+        self.member_files, self._own = (files_in(members_dir, "members", "*.pt") if members_dir is not None else None), {}
 
     def members(self, rec, seeds, step=None):
-        "Members of `seeds` for recipe `rec` at training `step` (default: the end of training)."
+        "Members of `seeds` for recipe `rec` at training `step` (default: the end of training); with `members_dir`, its files in name order."
+        if self.member_files is not None: return [self.own_member(s, None if step == rec.steps else step) for s in seeds]
         if step is None or step == rec.steps: return train_members(rec, seeds, self.data, device=self.device, progress=self.progress)
         train_members(rec, seeds, self.data, device=self.device, progress=self.progress)  # the snapshots come with training
         return snapshot_members(rec, seeds, step, device=self.device)
 
+    def own_member(self, k, step=None):
+        "Member `k` of `members_dir` (the `k`-th file in name order), loaded once; it has no training snapshots."
+        files = self.member_files
+        if step is not None: raise ArgumentError(f"`step` must be None for members from a folder (they carry no training snapshots), got {step}")
+        if not 0 <= int(k) < len(files): raise ArgumentError(f"`members` holds {len(files)} member file(s), the experiment asks for member {k}: give it fewer members (e.g. -p K={len(files)})")
+        if k not in self._own: self._own[k] = load_member(files[k]).to(self.device)
+        return self._own[k]
+
     def key(self, rec, seeds, step=None, **what):
-        "Cache key of a model made from members `seeds` of `rec` at `step` (`what`: rule, K, tau, ...)."
+        "Cache key of a model made from members `seeds` of `rec` at `step` (`what`: rule, K, tau, ...); members from a folder are keyed by their weights."
+        if self.member_files is not None:
+            return dict(own_members=[weights_digest(self.own_member(s)) for s in seeds], **what)
         return dict(recipe=rec.describe(), seeds=[int(s) for s in seeds], step=int(step or rec.steps), **what)
 
     def sample(self, model, key, sampler=None, trajectory=None, n=None, desc=None):

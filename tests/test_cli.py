@@ -159,6 +159,32 @@ def test_reproduce_smoke_image_experiment(tmp_path, ensdiff_cache):
     assert bars and all(b.count("%|") == len(set(line.split("%|")[0] for line in b.splitlines())) for b in bars)  # one line per bar: run_experiment tidied its notebook
 
 
+def test_an_experiment_on_your_own_members(tmp_path, ensdiff_cache):
+    "`-p members=FOLDER`: ensemble-size on two member files of one's own (here smoke members copied out of a store), K from the folder, a relative path."
+    import os, shutil
+    from ensdiff.experiments import image_setup, recipe, train_members
+    from ensdiff.files import digest_path
+    from ensdiff.train import ModelStore
+    rec, store = recipe(image_setup("smoke")), ModelStore(tmp_path / "store")
+    train_members(rec, [0, 1], store=store, progress=False)
+    (tmp_path / "mine").mkdir()
+    for k in (0, 1):
+        for src in (rec.path(store, k), digest_path(rec.path(store, k))): shutil.copy(src, tmp_path / "mine" / src.name.replace("seed_", "my_member_"))
+    env = {**os.environ, "ENSDIFF_CACHE": str(ensdiff_cache)}
+    res = subprocess.run([ENSDIFF, "run", "ensemble-size", "--preset", "smoke", "-p", "members=mine", "--runs-dir", "runs", "-q"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    (out,) = (tmp_path / "runs" / "ensemble-size").iterdir()
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "complete" and results["config"]["K"] == 2
+    assert {"member 0", "member 1", "mean K=2"} <= set(results["metrics"]["rows"]) and "mean K=3" not in results["metrics"]["rows"]
+    assert json.loads((out / "run.json").read_text())["params"]["members"] == str(tmp_path / "mine")
+    (tmp_path / "empty").mkdir()
+    res = subprocess.run([ENSDIFF, "run", "ensemble-size", "--preset", "smoke", "-p", "members=empty", "--runs-dir", "runs", "-q"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert res.returncode == 2 and "parameter `members` of 'ensemble-size' must be a folder holding *.pt files" in res.stderr, res.stderr
+
+
 def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
     "`reproduce --jobs 2`: two notebooks run at the same time (their run intervals overlap), each kernel with one thread per job's share of the cores."
     import os
