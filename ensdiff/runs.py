@@ -5,7 +5,7 @@ __all__ = []
 
 # %% ../nbs/90_runs.ipynb #7f8758bc
 from .params import (
-    EXPERIMENTS, PARAMETER_RANGES, PRESETS, check_parameters, experiment_notebook, in_test, notebook_parameters, notebooks_dir, parameter_kinds,
+    EXPERIMENTS, PARAMETER_RANGES, PATH_PARAMETERS, PRESETS, absolute_paths, check_parameters, experiment_notebook, in_test, notebook_parameters, notebooks_dir, parameter_kinds,
     parse_param, preset_config)
 from .records import (
     DamagedRecord, experiment_runs, mark_failed, mark_interrupted, matching_run, project_relative, project_root, read_record, readable_record,
