@@ -3,13 +3,13 @@
 # %% auto #0
 __all__ = ['TRUTH_PRESETS', 'MAP_PRESETS', 'RULES', 'truth_setup', 'map_setup', 'testbed_of', 'pool_size', 'draws',
            'training_draws', 'truth_recipe', 'truth_members', 'train_truth_members', 'cell_models', 'truth_samples',
-           'truth_classifier', 'score_gain', 'sample_gain']
+           'truth_classifier', 'size_models', 'truth_sample_sets', 'prepare_truth', 'score_gain', 'sample_gain']
 
 # %% ../nbs/11b_truth.ipynb #6f97f77d
 import json
 import torch
 
-from .presets import IMAGE_PRESETS, Recipe, snapshot_members
+from .presets import IMAGE_PRESETS, Recipe, snapshot_members, snapshot_steps
 from .testbed import digit_mixture, ring_mixture
 from .train import default_store
 
@@ -82,11 +82,13 @@ def truth_recipe(setup, size):
     return Recipe(name, setup["net"], dict(setup["train"]), int(setup["steps"]), setup["snapshot_every"])
 
 def truth_members(setup, size, seeds=None, step=None, store=None, device="cpu", progress=True):
-    "The members of `seeds` (default: the preset's K) of cell `size` at training step `step` (default: the end), trained first if the store lacks them."
+    "The members of `seeds` (default: the preset's K) of cell `size` at training step `step` (default: the end), trained first if the store lacks them; a kept snapshot is used as soon as its run has passed it."
     store, rec = store or default_store(), truth_recipe(setup, size)
     seeds = list(range(setup["K"])) if seeds is None else [int(s) for s in seeds]
     step = rec.steps if step is None else int(step)
     if step != rec.steps and step % rec.snapshot_every: raise ValueError(f"`step` must be {rec.steps} or a multiple of {rec.snapshot_every} (a kept snapshot), got {step}")
+    if step != rec.steps and all(step in snapshot_steps(rec, s, store) for s in seeds):
+        return snapshot_members(rec, seeds, step, store, device)  # written by a run still going on, or a finished one: the same weights
     missing = [s for s in seeds if not rec.path(store, s).exists()]
     if missing:
         store.members(rec.data_key, training_draws(setup, size), rec.net, rec.train, missing, rec.steps, progress=progress,
@@ -127,6 +129,36 @@ def truth_classifier(setup):
         save_atomic(ckpt, path)
     net = DigitClassifier(setup["side"]); net.load_state_dict(ckpt["state"])
     return net.eval(), ckpt["accuracy"]
+
+# %% ../nbs/11b_truth.ipynb #963d03f4
+def size_models(members, K):
+    "The digits-like cell's models of Figures 1, 3 and Table 5: `{'mean K=k': mean of the first k members}` for k = 2..K-1, and `'mc-dropout'` (K passes of member 0)."
+    from ensdiff.ensemble import Ensemble, MCDropoutEnsemble
+    return {**{f"mean K={k}": Ensemble(members[:k]) for k in range(2, K)}, "mc-dropout": MCDropoutEnsemble(members[0], K=K)}
+
+def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu", progress=True):
+    "Cell `(size, length)`'s sample sets `{model: samples}` and its selection sets `{k: samples of member k}` (noise of `selection_seed`), drawn or read from the cache."
+    from ensdiff.testbed import ExactScore
+    mix, members = digit_mixture(setup["side"]), truth_members(setup, size, step=length, device=device, progress=progress)
+    base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+    main = (setup["sizes"][0], setup["lengths"][0])
+    models = {**cell_models(members, RULES if (size, length) == main else setup["map_rules"]), "exact score": ExactScore(mix)}
+    key = lambda name: dict(base, model=name) if name != "exact score" else dict(model="exact score", mixture=mix.record["sha256"])
+    sets = {name: truth_samples(model, setup, key(name), seed, device, progress) for name, model in models.items()}
+    selection = {k: truth_samples(m, dict(setup, n_samples=setup["n_select"]), key(f"member {k}"), selection_seed, device, progress) for k, m in enumerate(members)}
+    return sets, selection
+
+def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress=True):
+    "Draw every sample set of the `truth` experiment at `preset` into the cache, the digits-like cell and its K models first (training the members a cell lacks)."
+    setup = truth_setup(preset)
+    cells = [(s, l) for s in setup["sizes"] for l in setup["lengths"]]
+    main = cells[0]
+    for size, length in [main] + cells[1:]:
+        truth_sample_sets(setup, size, length, seed, selection_seed, device, progress)
+        if (size, length) != main: continue
+        members = truth_members(setup, size, step=length, device=device, progress=progress)
+        base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+        for name, model in size_models(members, setup["K"]).items(): truth_samples(model, setup, dict(base, model=name), seed, device, progress)
 
 # %% ../nbs/11b_truth.ipynb #bb2606ae
 def score_gain(member_errors, rule_errors, grid, sde=None):
