@@ -31,17 +31,17 @@ def sample_images(model,               # a score model (an `Ensemble` for select
     if trajectory not in (None, "mean_prediction"): raise ValueError(f"`trajectory` must be None or 'mean_prediction', got {trajectory!r}")
     if trajectory and not hasattr(model, "members"): raise ValueError("`trajectory='mean_prediction'` needs an Ensemble as `model`")
     if n < 1 or batch_size < 1: raise ValueError(f"`n` and `batch_size` must be positive, got {n} and {batch_size}")
-    path = _sample_path(key, n, shape, sampler, seed, trajectory) if key is not None else None
-    cached, weights = load_cached(path), (weights_digest(model) if path is not None else None)  # no cache, nothing to check
+    path, cached = _cached_samples(key, n, shape, sampler, seed, trajectory) if key is not None else (None, None)
+    weights = weights_digest(model) if path is not None else None  # no cache, nothing to check
     if cached is not None and weights is not None and cached.get("weights", weights) != weights:
         warnings.warn(f"the cached samples of {key} were drawn by other weights than `model`'s (members retrained or changed since); drawing them again", stacklevel=2)
         cached = None
-    elif cached is not None and "weights" not in cached and weights is not None:  # cached before weights were recorded: trusted once, recorded now
-        save_atomic(dict(cached, weights=weights), path)
+    elif cached is not None and (cached.pop("found_at", None) != path or "weights" not in cached):  # an older name, or no weights recorded: kept under the set's name, with the weights
+        save_atomic(dict(cached, weights=weights if weights is not None else cached.get("weights")), path)
     done = cached["samples"] if cached is not None else torch.empty(0, *shape)
     if len(done) >= n:  # all from the cache: one line, not a bar that did no work
         if progress: print(f"{desc}: {n} images from the sample cache", file=sys.stderr)
-        return done
+        return done[:n]
     bar = tqdm(total=n, initial=len(done), disable=not progress, desc=desc, unit="img")
     while len(done) < n:
         batch = sample_batch(model, len(done), min(batch_size, n - len(done)), tuple(shape), sampler, seed, trajectory, device)
@@ -53,6 +53,12 @@ def sample_images(model,               # a score model (an `Ensemble` for select
 
 def _sample_path(key, n, shape, sampler, seed, trajectory):
     return cache_path("samples", dict(key=key, n=n, shape=list(shape), sampler=sampler, seed=seed, trajectory=trajectory), 20)
+
+def _cached_samples(key, n, shape, sampler, seed, trajectory):
+    "The set's path (one file per key, sampler and seed, whatever `n`) and its longest cached run: the set's file, or a file of exactly `n` named before sets grew."
+    path, older = (_sample_path(key, m, shape, sampler, seed, trajectory) for m in (None, n))
+    runs = [dict(c, found_at=p) for p in (path, older) if (c := load_cached(p)) is not None]
+    return path, max(runs, key=lambda c: len(c["samples"]), default=None)
 
 # %% ../nbs/10c_features.ipynb #a2bffbc4
 def register_features(setup):
