@@ -44,11 +44,17 @@ def _model_dtype(model):
     p = next(model.parameters(), None) if hasattr(model, "parameters") else None
     return p.dtype if p is not None else torch.float64
 
+def _model_device(model):
+    "The device of a model's weights (or its first member's); the CPU for a model without weights."
+    if getattr(model, "members", None): return _model_device(model.members[0])
+    p = next(model.parameters(), None) if hasattr(model, "parameters") else None
+    return p.device if p is not None else torch.device("cpu")
+
 @torch.no_grad()
 def _outputs(model, x, t, batch_size):
-    "The model's scores on `x` at `t`, in float64, in batches (in the dtype its weights expect)."
-    dt = _model_dtype(model)
-    return torch.cat([model(x[i:i + batch_size].to(dt), t[i:i + batch_size].to(dt)).double() for i in range(0, len(x), batch_size)])
+    "The model's scores on `x` at `t`, in float64 on the CPU (where the testbed's exact scores are), in batches on the model's device and in the dtype its weights expect."
+    dt, dev = _model_dtype(model), _model_device(model)
+    return torch.cat([model(x[i:i + batch_size].to(dev, dt), t[i:i + batch_size].to(dev, dt)).double().cpu() for i in range(0, len(x), batch_size)])
 
 def score_errors(models,           # `{name: score model}`, ensembles included
                  testbed,          # a testbed (`ensdiff.testbed.GaussianMixture`)
@@ -115,8 +121,8 @@ def ode_kl(model,          # a score model
     "$\\mathrm{KL}(p_\\epsilon \\Vert q_{ODE})$ in nats: `value`, `se` and the per-draw terms `(n,)` (paired between models)."
     from ensdiff.metrics import nll_bpd
     x = noised_draws(testbed, n, eps, seed, "ode")[0]
-    bpd, nfe = nll_bpd(model, x.to(_model_dtype(model)), sde=testbed.sde, eps=eps, rtol=rtol, atol=rtol, exact_divergence=exact_divergence, seed=seed)
-    log_q = -bpd.double() * x[0].numel() * math.log(2)
+    bpd, nfe = nll_bpd(model, x.to(_model_device(model), _model_dtype(model)), sde=testbed.sde, eps=eps, rtol=rtol, atol=rtol, exact_divergence=exact_divergence, seed=seed)
+    log_q = -bpd.double().cpu() * x[0].numel() * math.log(2)
     terms = testbed.log_prob(x, eps) - log_q
     return dict(value=terms.mean().item(), se=(terms.std() / math.sqrt(n)).item(), per_draw=terms, nfe=nfe)
 
@@ -149,13 +155,13 @@ def component_shares(samples, testbed):
 
 # %% ../nbs/09b_exact.ipynb #ca6d973b
 def testbed_classifier(testbed, n=50_000, epochs=5, seed=0):
-    "A `DigitClassifier` trained on `n` exact draws labelled with the digit of their component (`testbed.digit_of_component`), and its accuracy on other draws."
+    "A `DigitClassifier` trained on `n` exact draws labelled with the class of their component (`testbed.class_of_component`: the digit of the digit mixture), and its accuracy on other draws."
     from ensdiff.metrics import train_classifier
     g = torch.Generator()
     x, comp = testbed.sample(n, g.manual_seed(step_seed(seed, "classifier-train")), components=True)
-    net = train_classifier(x, testbed.digit_of_component[comp], testbed.shape[-1], epochs=epochs, seed=seed)
+    net = train_classifier(x, testbed.class_of_component[comp], testbed.shape[-1], epochs=epochs, seed=seed)
     xt, ct = testbed.sample(5000, g.manual_seed(step_seed(seed, "classifier-test")), components=True)
-    with torch.no_grad(): acc = (net(xt).argmax(1) == testbed.digit_of_component[ct]).double().mean().item()
+    with torch.no_grad(): acc = (net(xt).argmax(1) == testbed.class_of_component[ct]).double().mean().item()
     return net, acc
 
 @torch.no_grad()

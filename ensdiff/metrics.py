@@ -191,21 +191,21 @@ def fid_kid(samples, reference, feature_extractor="inception-v3-compat", incepti
 CLASSIFIERS = {}  # registered name -> weights file
 
 class DigitClassifier(nn.Module):
-    "A small CNN for 1xHxW digits in [-1, 1]: two conv blocks, a 128-d feature layer, 10 logits."
-    def __init__(self, size=16):
+    "A small CNN for CxHxW images in [-1, 1] (digits: C = 1): two conv blocks, a 128-d feature layer, `n_classes` logits."
+    def __init__(self, size=16, channels=1, n_classes=10):
         super().__init__()
         self.size = size
-        self.body = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        self.body = nn.Sequential(nn.Conv2d(channels, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                   nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(4), nn.Flatten(),
                                   nn.Linear(64 * 16, 128), nn.ReLU())
-        self.head = nn.Linear(128, 10)
+        self.head = nn.Linear(128, n_classes)
     def features(self, x): return self.body(F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False) if x.shape[-1] != self.size else x)
     def forward(self, x): return self.head(self.features(x))
 
 def train_classifier(images, labels, size, epochs=15, seed=0, batch_size=128):
     "Train a `DigitClassifier` with Adam; returns it in eval mode."
     torch.manual_seed(seed)
-    net, g = DigitClassifier(size), torch.Generator().manual_seed(seed)
+    net, g = DigitClassifier(size, images.shape[1]), torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(net.parameters(), 1e-3)
     for _ in range(epochs):
         perm = torch.randperm(len(images), generator=g)

@@ -40,3 +40,32 @@ def test_paper_configuration_trains_and_samples(dataset, variant, tmp_path):
     sampler = dict(setup["sampler"], steps=2 if setup["sampler"]["kind"] == "em" else 1)
     x = sample_images(model, 1, (channels, size, size), sampler, progress=False)
     assert x.shape == (1, channels, size, size) and torch.isfinite(x).all()
+
+
+def test_truth_paper_configuration_on_a_cifar_folder(tmp_path, monkeypatch):
+    "The `truth` experiment's paper preset: its testbed fitted to CIFAR-10 PNGs in a folder, members of the paper's network trained on the testbed's draws, sampled, and their exact score error measured against the testbed's."
+    from PIL import Image
+    from ensdiff.exact import TimeGrid, score_errors
+    from ensdiff.train import ModelStore
+    from ensdiff.truth import TRUTH_PRESETS, sample_shape, testbed_of, truth_features, truth_members, truth_recipe, truth_samples, truth_setup
+    monkeypatch.setenv("ENSDIFF_CACHE", str(tmp_path / "cache"))
+    g = torch.Generator().manual_seed(0)
+    for split in ("train", "test"):
+        for k, name in enumerate(("airplane", "cat")):  # two clusters of images: dark airplanes, light cats
+            (tmp_path / "cifar" / split / name).mkdir(parents=True)
+            for i in range(3):
+                img = ((0.3 + 0.4 * k + 0.1 * torch.rand(3, 32, 32, generator=g)) * 255).round().byte()
+                Image.fromarray(img.permute(1, 2, 0).numpy()).save(tmp_path / "cifar" / split / name / f"{i}.png")
+    setup = truth_setup("paper", data_root=str(tmp_path / "cifar"), n_components=2, steps=1, snapshot_every=1, lengths=[1], sizes=[4], K=2,
+                        n_samples=1, sampler=dict(kind="em", steps=2), train=dict(TRUTH_PRESETS["paper"]["train"], batch_size=1))
+    mix = testbed_of(setup)
+    assert mix.shape == (3, 32, 32) and mix.M == 2 and sorted(mix.class_of_component.tolist()) == [0, 3]  # CIFAR-10's airplane and cat
+    assert testbed_of(setup).record == mix.record  # fitted once, then read from the user cache
+    assert truth_recipe(setup, 4).dataset == "cifar10-mixture2-n4-s1"
+    members = truth_members(setup, 4, store=ModelStore(tmp_path / "store"), progress=False)
+    assert len(members) == 2 and sum(p.numel() for p in members[0].parameters()) == 61_804_419  # the paper's DDPM++
+    x = truth_samples(members[0], setup, dict(model="member 0"), progress=False)
+    assert x.shape == (1, *sample_shape(setup)) and torch.isfinite(x).all()
+    errors = score_errors({"member 0": members[0]}, mix, TimeGrid(2), n=2)
+    assert errors["member 0"].shape == (2, 2) and torch.isfinite(errors["member 0"]).all() and (errors["member 0"] > 0).all()
+    assert truth_features(setup)[1] is None  # FID and KID in Inception's features at the paper preset
