@@ -38,7 +38,7 @@ class ImageExperiment:
         self.n_boot, self.resampling, self.boots, self.losses, self._reference = n_boot or setup["n_boot"], resampling, {}, {}, None
         self.data = data if data is not None else image_data(setup["dataset"], data_root)
         self.shape = tuple(self.data["test"].shape[1:])
-        self.feature_extractor = register_features(setup)
+        self.feature_extractor = register_features(setup, self.data)
         self.held_out = self.data["test"][:setup["n_eval"]].to(device)
         self.rows, self.images, self.started = {}, {}, time.time()
         self.member_files, self._own = (files_in(members_dir, "members", "*.pt") if members_dir is not None else None), {}

@@ -61,11 +61,11 @@ def _cached_samples(key, n, shape, sampler, seed, trajectory):
     return path, max(runs, key=lambda c: len(c["samples"]), default=None)
 
 # %% ../nbs/10c_features.ipynb #a2bffbc4
-def register_features(setup):
-    "Register the classifier feature extractor of `setup` (cpu / smoke) and return the `feature_extractor` name for `image_metrics`."
+def register_features(setup, data=None):
+    "Register the classifier feature extractor of `setup` (cpu / smoke; trained on `data`, `image_data`'s, for datasets other than the digits) and return the `feature_extractor` name for `image_metrics`."
     if setup["features"] == "inception": return "inception-v3-compat"
     from ensdiff.metrics import register_classifier
-    name, _ = register_classifier(setup["dataset"])
+    name, _ = register_classifier(setup["dataset"], data=data)
     return name
 
 def image_metrics(samples, reference, feature_extractor, **kwargs):
@@ -79,8 +79,9 @@ def load_classifier(feature_extractor, size):
     "The registered classifier `feature_extractor` (`ensdiff.metrics.register_classifier`) for images of side `size`, in eval mode."
     from ensdiff.metrics import CLASSIFIERS, DigitClassifier
     if feature_extractor not in CLASSIFIERS: raise ValueError(f"{feature_extractor!r} is not a registered classifier; have {list(CLASSIFIERS)}")
-    net = DigitClassifier(size)
-    net.load_state_dict(load_checkpoint(CLASSIFIERS[feature_extractor])["state"])
+    state = load_checkpoint(CLASSIFIERS[feature_extractor])["state"]
+    net = DigitClassifier(size, state["body.0.weight"].shape[1])
+    net.load_state_dict(state)
     return net.eval()
 
 def classifier_features(images, feature_extractor, batch_size=1000):

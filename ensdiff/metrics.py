@@ -215,13 +215,13 @@ def train_classifier(images, labels, size, epochs=15, seed=0, batch_size=128):
             opt.zero_grad(); loss.backward(); opt.step()
     return net.eval()
 
-def _make_extractor(size):
+def _make_extractor(size, channels=1):
     from torch_fidelity.feature_extractor_base import FeatureExtractorBase
     class ClassifierFeatures(FeatureExtractorBase):
-        "torch-fidelity feature extractor from a `DigitClassifier` checkpoint (uint8 3xHxW in, 128-d features out)."
+        "torch-fidelity feature extractor from a `DigitClassifier` checkpoint (uint8 3xHxW in, grey for a one-channel classifier; 128-d features out)."
         def __init__(self, name, features_list, feature_extractor_weights_path=None, **kwargs):
             super().__init__(name, features_list)
-            self.net = DigitClassifier(size)
+            self.net = DigitClassifier(size, channels)
             self.net.load_state_dict(load_checkpoint(feature_extractor_weights_path)["state"])
             self.net.eval().requires_grad_(False)
         @staticmethod
@@ -233,23 +233,30 @@ def _make_extractor(size):
         @staticmethod
         def get_dummy_input_for_compile(): return torch.zeros(1, 3, size, size, dtype=torch.uint8)
         def forward(self, x):
-            x = x.float().mean(1, keepdim=True) / 127.5 - 1
+            x = (x.float().mean(1, keepdim=True) if channels == 1 else x.float()) / 127.5 - 1
             return (self.net.features(x.to(next(self.net.parameters()).device)),)
     return ClassifierFeatures
 
 _CLASSIFIER_SIDES = {"digits": 8, "mnist16": 16}  # dataset -> image side of its classifier
 
-def register_classifier(dataset, root=None, epochs=15):
-    "Train (once, cached under `root`) and register under `classifier-<dataset>` the classifier feature extractor of `dataset` ('digits' or 'mnist16'); returns its name and test accuracy."
-    if dataset not in _CLASSIFIER_SIDES: raise ValueError(f"`dataset` must be 'digits' or 'mnist16', got {dataset!r}")
-    name = f"classifier-{dataset}"
+def register_classifier(dataset,    # 'digits' or 'mnist16' (built in), or any other dataset with `data`
+                        root=None,  # where the weights are kept (default: torch hub's folder / ensdiff)
+                        epochs=15,  # training epochs
+                        data=None): # for other datasets: `{'train', 'train_labels', 'test', 'test_labels'}` (`ensdiff.presets.image_data`)
+    "Train (once, cached under `root`) and register the classifier feature extractor of `dataset`: under `classifier-<dataset>`, or `classifier-<dataset>-<digest of the images>` for your `data` (a CIFAR-10 folder: 3 channels); returns its name and test accuracy."
+    if dataset in _CLASSIFIER_SIDES: name = f"classifier-{dataset}"
+    elif data is None or data.get("train_labels") is None or data.get("test_labels") is None:
+        raise ValueError(f"`data` must hold labelled train and test images to train a classifier for {dataset!r} (built in: {list(_CLASSIFIER_SIDES)}), got {'None' if data is None else 'no labels'}")
+    else:
+        from ensdiff.files import tensor_digest
+        name = f"classifier-{dataset}-{tensor_digest(data['train'], 12)}"  # your images, not someone else's of the same name
     path = Path(root or Path(torch.hub.get_dir()) / "ensdiff") / f"{name}.pt"
     if load_cached(path) is None:  # missing, damaged or without its digest: trained again
         from ensdiff.data import split_digits
-        split = split_digits(dataset)
+        split = split_digits(dataset) if dataset in _CLASSIFIER_SIDES else data
         net = train_classifier(split["train"], split["train_labels"], split["train"].shape[-1], epochs)
         with torch.no_grad(): acc = (net(split["test"]).argmax(1) == split["test_labels"]).float().mean().item()
-        save_atomic(dict(state=net.state_dict(), test_accuracy=acc, dataset=dataset), path)
+        save_atomic(dict(state=net.state_dict(), test_accuracy=acc, dataset=dataset, size=split["train"].shape[-1]), path)
     ckpt = load_checkpoint(path)
     CLASSIFIERS[name] = path
     return name, ckpt["test_accuracy"]
@@ -258,4 +265,6 @@ def _register_with_fidelity(name):
     "Hand the registered classifier `name` to torch-fidelity (once per process; `fid_kid` calls this)."
     import torch_fidelity
     if name not in torch_fidelity.registry.FEATURE_EXTRACTORS_REGISTRY:
-        torch_fidelity.register_feature_extractor(name, _make_extractor(_CLASSIFIER_SIDES[name.removeprefix("classifier-")]))
+        ckpt = load_checkpoint(CLASSIFIERS[name])
+        size = ckpt.get("size") or _CLASSIFIER_SIDES[ckpt["dataset"]]  # weights kept before the side was recorded: the built-in datasets'
+        torch_fidelity.register_feature_extractor(name, _make_extractor(size, ckpt["state"]["body.0.weight"].shape[1]))

@@ -24,6 +24,12 @@ IMAGE_PRESETS = {
         train=dict(objective="vp", batch_size=32, lr=2e-3, warmup=5, grad_clip=1.0, ema_decay=0.9),
         steps=20, aux_steps=10, snapshot_every=5, K=3, n_samples=100, sampler=dict(kind="em", steps=8),
         n_eval=64, ddsm_draws=2, features="classifier", batch_size=500, grid=[5, 10, 20], K_mc=3, nll_images=6, nll_rtol=1e-3, levels=17,
+        n_boot=50),
+        "cifar10": dict(  # a folder of your CIFAR-10 images (`data_root`) through every step of an experiment in seconds: the pipeline, not the numbers
+        net=dict(kind="DDPMpp", image_size=32, channels=3, nf=8, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=[16]),
+        train=dict(objective="vp", batch_size=32, lr=2e-3, warmup=5, grad_clip=1.0, ema_decay=0.9),
+        steps=20, aux_steps=10, snapshot_every=5, K=3, n_samples=100, sampler=dict(kind="em", steps=8),
+        n_eval=64, ddsm_draws=2, features="classifier", batch_size=500, grid=[5, 10, 20], K_mc=3, nll_images=6, nll_rtol=1e-3, levels=256,
         n_boot=50)},
     "cpu": {"digits": dict(
         net=_DIGITS_NET, train=dict(objective="vp", batch_size=128, lr=1e-3, warmup=200, grad_clip=1.0, ema_decay=0.999),

@@ -1,10 +1,12 @@
 "`ensdiff run` records complete runs as complete and failed runs as failed."
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 ENSDIFF = str(Path(sys.executable).parent / "ensdiff")
 
@@ -183,6 +185,31 @@ def test_an_experiment_on_your_own_members(tmp_path, ensdiff_cache):
     res = subprocess.run([ENSDIFF, "run", "ensemble-size", "--preset", "smoke", "-p", "members=empty", "--runs-dir", "runs", "-q"],
                          capture_output=True, text=True, cwd=tmp_path, env=env)
     assert res.returncode == 2 and "parameter `members` of 'ensemble-size' must be a folder holding *.pt files" in res.stderr, res.stderr
+
+
+def test_an_experiment_on_a_cifar10_folder(tmp_path, ensdiff_cache):
+    "`-p dataset=cifar10 -p data_root=FOLDER` at smoke: ensemble-size end to end on a folder of CIFAR-10 PNGs (train/<class>/, test/<class>/), FID in a 3-channel classifier's features trained on the folder's images."
+    import os
+    from PIL import Image
+    g = torch.Generator().manual_seed(0)
+    for split in ("train", "test"):
+        for k, name in enumerate(("airplane", "cat", "ship")):
+            (tmp_path / "cifar" / split / name).mkdir(parents=True)
+            for i in range(12):
+                img = ((0.2 + 0.3 * k + 0.15 * torch.rand(3, 32, 32, generator=g)) * 255).round().byte()
+                Image.fromarray(img.permute(1, 2, 0).numpy()).save(tmp_path / "cifar" / split / name / f"{i}.png")
+    env = {**os.environ, "ENSDIFF_CACHE": str(ensdiff_cache), "TORCH_HOME": str(tmp_path / "torch")}
+    res = subprocess.run([ENSDIFF, "run", "ensemble-size", "--preset", "smoke", "-p", "dataset=cifar10", "-p", "data_root=cifar", "--runs-dir", "runs", "-q"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    (out,) = (tmp_path / "runs" / "ensemble-size").iterdir()
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "complete" and results["config"]["dataset"] == "cifar10" and results["config"]["net"]["channels"] == 3
+    rows = results["metrics"]["rows"]
+    assert {"member 0", "member 1", "member 2", "mean K=2", "mean K=3"} <= set(rows)
+    assert rows["member 0"]["fid_label"].startswith("FID[classifier-cifar10-") and all(math.isfinite(r["fid"]) for r in rows.values() if "fid" in r)
+    (weights,) = (tmp_path / "torch").rglob("classifier-cifar10-*.pt")  # trained on the folder, named by its images' digest
+    assert torch.load(weights, weights_only=False)["state"]["body.0.weight"].shape[1] == 3
 
 
 def test_reproduce_jobs_runs_notebooks_at_once(tmp_path):
