@@ -46,7 +46,7 @@ MAP_PRESETS = {
 def _setup(table, preset, overrides, what):
     if preset not in table: raise ValueError(f"`preset` must be one of {list(table)}, got {preset!r}")
     cfg = dict(table[preset], preset=preset)
-    unknown = set(overrides) - set(cfg)
+    unknown = {k for k, v in overrides.items() if v is not None} - set(cfg)  # None leaves a setting as it is: `data_root=None` at any preset
     if unknown: raise ValueError(f"unknown setting(s) {sorted(unknown)}; a {what} setup has {sorted(cfg)}")
     cfg.update({k: v for k, v in overrides.items() if v is not None})
     return json.loads(json.dumps(cfg))
