@@ -8,7 +8,7 @@ import os, platform, tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .claims import VERDICTS, claims_table
+from .claims import VERDICTS, claim_id, claims_table
 from .files import git_revision
 from .params import EXPERIMENTS
 from .records import DamagedRecord, experiment_runs, project_relative, read_record, runs_root
@@ -20,8 +20,6 @@ def _claim_rows(name, results):
     if isinstance(rows, list): return rows
     return [dict(id=f"{name}/{i}", number=i, claim=k, verdict=v if v in VERDICTS else "-", evidence="" if v in VERDICTS else str(v), experiment=name)
             for i, (k, v) in enumerate((results.get("summary") or {}).items(), 1)]
-
-def _claim_id(r): return r.get("id") or f"{r['experiment']}/{r['number']}"
 
 # %% ../nbs/90e_report.ipynb #0bf222a6
 def write_report(preset, names=None, runs_dir=None, params=None):
@@ -108,6 +106,6 @@ def show_run(folder): # a run folder `runs/NAME/<timestamp>/`, or an experiment'
                   for lab, r in rows.items()]
     if results.get("error"): lines += ["", "error:", *[f"  {line}" for line in str(results["error"]).splitlines()]]
     claims = _claim_rows(name, results)
-    if claims: lines += ["", "claims:"] + [f"  [{_claim_id(c)}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
+    if claims: lines += ["", "claims:"] + [f"  [{claim_id(c)}] {c['verdict']}: {c['claim']}" + (f" ({c['evidence']})" if c.get("evidence") else "") for c in claims]
     if results.get("figures"): lines += ["", "figures:"] + [f"  {project_relative(folder / f)}" for f in results["figures"]]
     return "\n".join(lines + damaged)
