@@ -243,7 +243,7 @@ def register_classifier(dataset,    # 'digits' or 'mnist16' (built in), or any o
                         root=None,  # where the weights are kept (default: torch hub's folder / ensdiff)
                         epochs=15,  # training epochs
                         data=None): # for other datasets: `{'train', 'train_labels', 'test', 'test_labels'}` (`ensdiff.presets.image_data`)
-    "Train (once, cached under `root`) and register the classifier feature extractor of `dataset`: under `classifier-<dataset>`, or `classifier-<dataset>-<digest of the images>` for your `data` (a CIFAR-10 folder: 3 channels); returns its name and test accuracy."
+    "Train (once, cached under `root`) on the held-out split and register the classifier feature extractor of `dataset`: under `classifier-<dataset>`, or `classifier-<dataset>-<digest of the images>` for your `data` (a CIFAR-10 folder: 3 channels); returns its name and its accuracy on the training split (the FID reference, which it never saw)."
     if dataset in _CLASSIFIER_SIDES: name = f"classifier-{dataset}"
     elif data is None or data.get("train_labels") is None or data.get("test_labels") is None:
         raise ValueError(f"`data` must hold labelled train and test images to train a classifier for {dataset!r} (built in: {list(_CLASSIFIER_SIDES)}), got {'None' if data is None else 'no labels'}")
@@ -251,15 +251,15 @@ def register_classifier(dataset,    # 'digits' or 'mnist16' (built in), or any o
         from ensdiff.files import tensor_digest
         name = f"classifier-{dataset}-{tensor_digest(data['train'], 12)}"  # your images, not someone else's of the same name
     path = Path(root or Path(torch.hub.get_dir()) / "ensdiff") / f"{name}.pt"
-    if load_cached(path) is None:  # missing, damaged or without its digest: trained again
+    if (ckpt := load_cached(path)) is None or ckpt.get("trained_on") != "test":  # missing, damaged, or trained on the reference before: trained again
         from ensdiff.data import split_digits
         split = split_digits(dataset) if dataset in _CLASSIFIER_SIDES else data
-        net = train_classifier(split["train"], split["train_labels"], split["train"].shape[-1], epochs)
-        with torch.no_grad(): acc = (net(split["test"]).argmax(1) == split["test_labels"]).float().mean().item()
-        save_atomic(dict(state=net.state_dict(), test_accuracy=acc, dataset=dataset, size=split["train"].shape[-1]), path)
+        net = train_classifier(split["test"], split["test_labels"], split["test"].shape[-1], epochs)  # never on the FID reference (the training split)
+        with torch.no_grad(): acc = (net(split["train"]).argmax(1) == split["train_labels"]).float().mean().item()
+        save_atomic(dict(state=net.state_dict(), reference_accuracy=acc, trained_on="test", dataset=dataset, size=split["test"].shape[-1]), path)
     ckpt = load_checkpoint(path)
     CLASSIFIERS[name] = path
-    return name, ckpt["test_accuracy"]
+    return name, ckpt["reference_accuracy"]
 
 def _register_with_fidelity(name):
     "Hand the registered classifier `name` to torch-fidelity (once per process; `fid_kid` calls this)."
