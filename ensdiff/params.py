@@ -124,7 +124,7 @@ PARAMETER_RANGES = {  # a parameter's range by its name (or `(experiment, name)`
     "interval": (0., 1., False, False), "taus": (0., None, False, False), "scales": (0., None, True, False), "alphas": (0., None, True, False),
     "ws": (None, None, False, False),
 }
-PATH_PARAMETERS = ("members", "data_root")  # parameters that name a folder (`members`: of member files, checked here)
+PATH_PARAMETERS = ("members", "data_root", "inception_weights")  # parameters that name a folder or a file (`members`: a folder of member files, checked here)
 
 def _check_range(name, key, value):
     "Raise `ArgumentError` naming parameter `key` of experiment `name` when `value` (or an item of it) lies outside its `PARAMETER_RANGES`."
