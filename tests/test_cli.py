@@ -113,7 +113,8 @@ def test_a_signal_marks_the_run_interrupted(tmp_path, sig):
     import signal, time
     nbs = tiny_notebooks(tmp_path)
     proc = subprocess.Popen([ENSDIFF, "run", "theory-poe", "--runs-dir", str(tmp_path / "runs"), "--nbs-dir", str(nbs), "-q", "-p", "pause=60"],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as from a terminal: a test run started in the background inherits SIGINT ignored
     deadline = time.time() + 120
     while time.time() < deadline and not list((tmp_path / "runs").glob("theory-poe/*/started")): time.sleep(0.5)  # the kernel is inside the sleeping cell
     time.sleep(1)
