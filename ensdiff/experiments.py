@@ -31,7 +31,7 @@ class ImageExperiment:
         seed=0,            # seed of the samples (common random numbers across every model)
         data_root=None,    # folder of CIFAR-10 / FFHQ (paper preset)
         progress=True,     # tqdm bars
-        n_boot=None,       # joint bootstrap replicates behind every FID / KID error and contrast; None: the setup's (200; 50 at smoke)
+        n_boot=None,       # joint bootstrap replicates behind every FID / KID error and contrast; None: the setup's (1,000 at cpu and paper; 50 at smoke)
         resampling="bootstrap", # 'bootstrap' or 'subsample' (`ensdiff.stats.PairedBootstrap`)
         members_dir=None): # a folder of your own member files (`*.pt`, ensdiff's member format) used instead of training
         self.name, self.setup, self.device, self.seed, self.progress = name, setup, device, seed, progress

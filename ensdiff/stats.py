@@ -98,6 +98,8 @@ class Contrast:
     hi: float
     method: str = "normal"   # where the error comes from
     n: int = 0               # replicates or draws behind the error
+    se_reference: float = None # the part of `se` the reference's resampling alone gives (samples held fixed); None: no reference resampled
+    kid: "Contrast" = None   # beside an FID contrast, the same combination in KID (unbiased)
 
     @classmethod
     def normal(cls, estimate, se, method="normal", n=0):
@@ -163,6 +165,7 @@ class PairedBootstrap:
         self.ref = as_features(reference, "reference")
         self.m, self.n_boot, self.method, self.seed, self.chunk = len(self.ref), int(n_boot), method, seed, chunk
         self.n, self.labels, self.values, self.replicates = None, [], {m: {} for m in metrics}, {m: {} for m in metrics}
+        self.reference_replicates = {m: {} for m in metrics} if resample_reference else None  # samples held fixed, the reference resampled
         rng = np.random.default_rng(seed)
         self._v = _resample_weights(self.m, self.n_boot, method, rng) if resample_reference else np.ones((self.n_boot, self.m))
         self._rng = rng  # the samples' weights are drawn from it when the first set fixes N
@@ -188,10 +191,13 @@ class PairedBootstrap:
             self.values["fid"][label] = float(_frechet(mu, cov, *self._ref_full)[0])
             reps = [_frechet(*_moments(x, w[i:i + c]), *self._ref_reps[j]) for j, i in enumerate(range(0, self.n_boot, c))]
             self.replicates["fid"][label] = np.concatenate(reps)
+            if self.reference_replicates is not None:
+                self.reference_replicates["fid"][label] = np.concatenate([_frechet(mu, cov, *r) for r in self._ref_reps])
         if "kid" in self.values:
             kxx, kxy = _cubic_kernel(x, x), _cubic_kernel(x, self.ref)
             self.values["kid"][label] = float(_mmd2(kxx, self._kyy, kxy, one, np.ones((1, self.m)))[0])
             self.replicates["kid"][label] = _mmd2(kxx, self._kyy, kxy, w, self._v)
+            if self.reference_replicates is not None: self.reference_replicates["kid"][label] = _mmd2(kxx, self._kyy, kxy, one, self._v)
         if label not in self.labels: self.labels.append(label)
         return self
 
@@ -205,7 +211,15 @@ class PairedBootstrap:
         reps = sum(w * self.replicates[metric][k] for k, w in weights.items())
         dev = self.scale * (reps - reps.mean())
         lo, hi = np.quantile(dev, [0.025, 0.975])
-        return Contrast(float(est), float(dev.std(ddof=1)), float(est + lo), float(est + hi), f"paired {self.method}", self.n_boot)
+        kid = self.contrast(weights, "kid") if metric == "fid" and "kid" in self.values else None
+        return Contrast(float(est), float(dev.std(ddof=1)), float(est + lo), float(est + hi), f"paired {self.method}", self.n_boot,
+                        self._reference_se(weights, metric), kid)
+
+    def _reference_se(self, weights, metric):
+        "The error of the combination `weights` with the samples held fixed and the reference resampled (None where it is not, or not kept)."
+        ref = (self.reference_replicates or {}).get(metric, {})
+        if not all(k in ref for k in weights): return None
+        return float(self.scale * np.std(sum(w * ref[k] for k, w in weights.items()), ddof=1))
 
     def _known(self, labels, name):
         "`labels` when each is a set of the bootstrap; else `ArgumentError` naming `name`."
@@ -240,8 +254,9 @@ class PairedBootstrap:
 
     def to_dict(self):
         "Values and every replicate, JSON-able (for `results.json`)."
+        as_lists = lambda table: {m: {k: [float(x) for x in r] for k, r in reps.items()} for m, reps in table.items()}
         return dict(method=self.method, n_boot=self.n_boot, seed=self.seed, n=self.n, m=self.m, scale=self.scale, values=self.values,
-                    replicates={m: {k: [float(x) for x in r] for k, r in reps.items()} for m, reps in self.replicates.items()})
+                    replicates=as_lists(self.replicates), reference_replicates=as_lists(self.reference_replicates or {}))
 
     @classmethod
     def from_dict(cls, d):
@@ -250,6 +265,7 @@ class PairedBootstrap:
         self.method, self.n_boot, self.seed, self.n, self.m, self.scale = d["method"], d["n_boot"], d["seed"], d["n"], d["m"], d["scale"]
         self.values = d["values"]
         self.replicates = {m: {k: np.asarray(r) for k, r in reps.items()} for m, reps in d["replicates"].items()}
+        self.reference_replicates = {m: {k: np.asarray(r) for k, r in reps.items()} for m, reps in d.get("reference_replicates", {}).items()} or None
         self.labels = list(next(iter(self.values.values())))
         return self
 

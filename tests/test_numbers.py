@@ -1,0 +1,31 @@
+"A number in a table of the README or of the claims page is one an executed notebook (or the benchmarks' record) printed, never typed."
+import json, re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DECIMAL = re.compile(r"(?<![\w.])[-+]?\d+\.\d+")
+
+def printed():
+    "Every decimal number in the executed outputs of the notebooks and in the benchmarks' record, signs dropped."
+    found = {n.lstrip("+-") for n in DECIMAL.findall((ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8"))}
+    for nb in (ROOT / "nbs").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                text = "".join(out.get("text", "")) + "".join(data.get("text/markdown", "")) + "".join(data.get("text/plain", ""))
+                found |= {n.lstrip("+-") for n in DECIMAL.findall(text)}
+    return found
+
+def table_numbers(text):
+    "The decimal numbers of the markdown table rows in `text` (headings and separators skipped)."
+    rows = [line for line in text.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
+    return {n.lstrip("+-") for line in rows[1:] for n in DECIMAL.findall(line)}
+
+def test_the_readme_tables_hold_only_printed_numbers():
+    missing = sorted(table_numbers((ROOT / "README.md").read_text(encoding="utf-8")) - printed())
+    assert not missing, f"README table numbers no notebook output prints: {missing}"
+
+def test_the_claims_page_types_no_table():
+    nb = json.loads((ROOT / "nbs" / "93_claims.ipynb").read_text(encoding="utf-8"))
+    typed = [n for c in nb["cells"] if c["cell_type"] == "markdown" for n in table_numbers("".join(c["source"]))]
+    assert not typed, f"the claims page's markdown types table numbers: {typed}"
