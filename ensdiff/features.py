@@ -77,12 +77,9 @@ def image_metrics(samples, reference, feature_extractor, **kwargs):
 
 def load_classifier(feature_extractor, size):
     "The registered classifier `feature_extractor` (`ensdiff.metrics.register_classifier`) for images of side `size`, in eval mode."
-    from ensdiff.metrics import CLASSIFIERS, DigitClassifier
+    from ensdiff.metrics import CLASSIFIERS, classifier_from_state
     if feature_extractor not in CLASSIFIERS: raise ValueError(f"{feature_extractor!r} is not a registered classifier; have {list(CLASSIFIERS)}")
-    state = load_checkpoint(CLASSIFIERS[feature_extractor])["state"]
-    net = DigitClassifier(size, state["body.0.weight"].shape[1])
-    net.load_state_dict(state)
-    return net.eval()
+    return classifier_from_state(load_checkpoint(CLASSIFIERS[feature_extractor])["state"], size)
 
 def classifier_features(images, feature_extractor, batch_size=1000):
     "Features of `images` from a registered classifier (`ensdiff.metrics.register_classifier`)."

@@ -2,7 +2,8 @@
 
 # %% auto #0
 __all__ = ['INCEPTION_FILE', 'FID_MIN_IMAGES', 'CLASSIFIERS', 'ddsm_eval', 'diversity_eval', 'ScoreNoise', 'nll_bpd',
-           'ImageSamples', 'inception_weights', 'fid_kid', 'DigitClassifier', 'train_classifier', 'register_classifier']
+           'ImageSamples', 'inception_weights', 'fid_kid', 'DigitClassifier', 'classifier_from_state',
+           'train_classifier', 'register_classifier']
 
 # %% ../nbs/09_metrics.ipynb #40f409f9
 import math, time
@@ -202,6 +203,12 @@ class DigitClassifier(nn.Module):
     def features(self, x): return self.body(F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False) if x.shape[-1] != self.size else x)
     def forward(self, x): return self.head(self.features(x))
 
+def classifier_from_state(state, size):
+    "The `DigitClassifier` for images of side `size` with the weights `state` (its channels and classes read from them), in eval mode."
+    net = DigitClassifier(size, state["body.0.weight"].shape[1], state["head.weight"].shape[0])
+    net.load_state_dict(state)
+    return net.eval()
+
 def train_classifier(images, labels, size, epochs=15, seed=0, batch_size=128):
     "Train a `DigitClassifier` with Adam; returns it in eval mode."
     torch.manual_seed(seed)
@@ -215,15 +222,13 @@ def train_classifier(images, labels, size, epochs=15, seed=0, batch_size=128):
             opt.zero_grad(); loss.backward(); opt.step()
     return net.eval()
 
-def _make_extractor(size, channels=1):
+def _make_extractor(size):
     from torch_fidelity.feature_extractor_base import FeatureExtractorBase
     class ClassifierFeatures(FeatureExtractorBase):
         "torch-fidelity feature extractor from a `DigitClassifier` checkpoint (uint8 3xHxW in, grey for a one-channel classifier; 128-d features out)."
         def __init__(self, name, features_list, feature_extractor_weights_path=None, **kwargs):
             super().__init__(name, features_list)
-            self.net = DigitClassifier(size, channels)
-            self.net.load_state_dict(load_checkpoint(feature_extractor_weights_path)["state"])
-            self.net.eval().requires_grad_(False)
+            self.net = classifier_from_state(load_checkpoint(feature_extractor_weights_path)["state"], size).requires_grad_(False)
         @staticmethod
         def get_provided_features_list(): return ("features",)
         @staticmethod
@@ -233,7 +238,7 @@ def _make_extractor(size, channels=1):
         @staticmethod
         def get_dummy_input_for_compile(): return torch.zeros(1, 3, size, size, dtype=torch.uint8)
         def forward(self, x):
-            x = (x.float().mean(1, keepdim=True) if channels == 1 else x.float()) / 127.5 - 1
+            x = (x.float().mean(1, keepdim=True) if self.net.body[0].in_channels == 1 else x.float()) / 127.5 - 1
             return (self.net.features(x.to(next(self.net.parameters()).device)),)
     return ClassifierFeatures
 
@@ -256,8 +261,8 @@ def register_classifier(dataset,    # 'digits' or 'mnist16' (built in), or any o
         split = split_digits(dataset) if dataset in _CLASSIFIER_SIDES else data
         net = train_classifier(split["test"], split["test_labels"], split["test"].shape[-1], epochs)  # never on the FID reference (the training split)
         with torch.no_grad(): acc = (net(split["train"]).argmax(1) == split["train_labels"]).float().mean().item()
-        save_atomic(dict(state=net.state_dict(), reference_accuracy=acc, trained_on="test", dataset=dataset, size=split["test"].shape[-1]), path)
-    ckpt = load_checkpoint(path)
+        ckpt = dict(state=net.state_dict(), reference_accuracy=acc, trained_on="test", dataset=dataset, size=split["test"].shape[-1])
+        save_atomic(ckpt, path)
     CLASSIFIERS[name] = path
     return name, ckpt["reference_accuracy"]
 
@@ -267,4 +272,4 @@ def _register_with_fidelity(name):
     if name not in torch_fidelity.registry.FEATURE_EXTRACTORS_REGISTRY:
         ckpt = load_checkpoint(CLASSIFIERS[name])
         size = ckpt.get("size") or _CLASSIFIER_SIDES[ckpt["dataset"]]  # weights kept before the side was recorded: the built-in datasets'
-        torch_fidelity.register_feature_extractor(name, _make_extractor(size, ckpt["state"]["body.0.weight"].shape[1]))
+        torch_fidelity.register_feature_extractor(name, _make_extractor(size))

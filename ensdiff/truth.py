@@ -135,15 +135,14 @@ def truth_classifier(setup):
     "The feature classifier of the preset (trained once on draws disjoint from every reference, labelled with the class of their component, kept in the user cache) and its accuracy."
     from ensdiff.exact import testbed_classifier
     from ensdiff.files import cache_dir, load_cached, save_atomic
-    from ensdiff.metrics import DigitClassifier
+    from ensdiff.metrics import classifier_from_state
     spec = dict(side=setup["side"], n=setup["classifier_draws"], epochs=setup["classifier_epochs"], version=1)
     path = cache_dir() / "truth" / f"classifier-{'-'.join(str(v) for v in spec.values())}.pt"
     if (ckpt := load_cached(path)) is None:
         net, acc = testbed_classifier(testbed_of(setup), setup["classifier_draws"], setup["classifier_epochs"])
         ckpt = dict(state=net.state_dict(), accuracy=acc, spec=json.dumps(spec))
         save_atomic(ckpt, path)
-    net = DigitClassifier(setup["side"], setup.get("channels", 1)); net.load_state_dict(ckpt["state"])
-    return net.eval(), ckpt["accuracy"]
+    return classifier_from_state(ckpt["state"], setup["side"]), ckpt["accuracy"]
 
 def truth_features(setup, inception_weights=None):
     "The features FID and KID are computed in, as `(featurize, accuracy)`: the preset's classifier (`truth_classifier`, its accuracy on other draws) or, with `features='inception'` (paper), Inception's 2048-d pool features (accuracy None; `inception_weights`: a local file of the weights)."
