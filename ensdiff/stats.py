@@ -127,6 +127,11 @@ class Contrast:
         if not self.finite: return f"{f(self.estimate)} (no error: {self.method})"
         return f"{f(self.estimate)} ± {self.se * scale:.{digits}f} [95% {f(self.lo)}, {f(self.hi)}]"
 
+    def shift(self, by):
+        "This contrast minus `by`, its interval moved with it: 'worse by more than m' is `c.shift(m)` lying above 0 (a KID twin is dropped: it is in other units)."
+        by = float(by)
+        return Contrast(self.estimate - by, self.se, self.lo - by, self.hi - by, self.method, self.n, self.se_reference)
+
     def to_dict(self): return asdict(self)
 
 # %% ../nbs/09a_stats.ipynb #91f44c9b
