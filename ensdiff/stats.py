@@ -275,16 +275,26 @@ class PairedBootstrap:
         return self
 
 # %% ../nbs/09a_stats.ipynb #438211a8
+def _ratio_interval(se, spread, n_seeds):
+    "SE / spread and its 95% interval from the spread's chi-square law with `n_seeds - 1` degrees of freedom (the SE taken as exact)."
+    from scipy.stats import chi2
+    df = n_seeds - 1
+    if spread == 0: return math.inf, (math.inf, math.inf)
+    lo, hi = spread * math.sqrt(df / chi2.ppf(0.975, df)), spread * math.sqrt(df / chi2.ppf(0.025, df))  # the true spread's 95% interval
+    return se / spread, (se / hi, se / lo)
+
 def seed_calibration(features_by_seed, reference, contrasts, n_boot=200, methods=METHODS, metric="fid"):
-    "Bootstrap errors against the spread over sample seeds: per contrast (`{name: {label: w}}`), its estimate at each seed of `features_by_seed` (`{seed: {label: (N, D)}}`), their std, and each method's RMS error."
+    "Bootstrap errors against the spread over sample seeds: per contrast (`{name: {label: w}}`), its estimate at each seed of `features_by_seed` (`{seed: {label: (N, D)}}`), their std, each method's RMS error, and their ratio with its 95% interval (`ratio_<method>`, `ratio_<method>_95`)."
     if len(features_by_seed) < 2: raise ValueError(f"`features_by_seed` needs at least 2 sample seeds, got {len(features_by_seed)}")
     boots = {m: {s: PairedBootstrap(f, reference, n_boot, m, seed=int(s), resample_reference=False, metrics=(metric,)) for s, f in features_by_seed.items()}
              for m in methods}
     rows = []
     for name, w in contrasts.items():
         est = [b.contrast(w, metric).estimate for b in boots[methods[0]].values()]
-        rows.append(dict(contrast=name, estimates=est, spread=float(np.std(est, ddof=1)),
-                         **{f"se_{m}": float(np.sqrt(np.mean([b.contrast(w, metric).se ** 2 for b in boots[m].values()]))) for m in methods}))
+        row = dict(contrast=name, estimates=est, spread=float(np.std(est, ddof=1)),
+                   **{f"se_{m}": float(np.sqrt(np.mean([b.contrast(w, metric).se ** 2 for b in boots[m].values()]))) for m in methods})
+        for m in methods: row[f"ratio_{m}"], row[f"ratio_{m}_95"] = _ratio_interval(row[f"se_{m}"], row["spread"], len(est))
+        rows.append(row)
     pooled = {m: float(np.sqrt(np.mean([r[f"se_{m}"] ** 2 for r in rows])) / np.sqrt(np.mean([r["spread"] ** 2 for r in rows]))) for m in methods}
     return dict(rows=rows, pooled_ratio=pooled, seeds=[int(s) for s in features_by_seed], n_boot=n_boot, metric=metric)
 
