@@ -4,16 +4,21 @@
 __all__ = ['write_report', 'show_run']
 
 # %% ../nbs/90e_report.ipynb #0176b83a
-import os, platform, tempfile
+import math, os, platform, tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .claims import VERDICTS, claim_id, claims_table
+from .claims import VERDICTS, claim_id, claims_table, count_verdicts
 from .files import git_revision
 from .params import EXPERIMENTS
 from .records import DamagedRecord, experiment_runs, project_relative, read_record, runs_root
 
 # %% ../nbs/90e_report.ipynb #b28ce794
+def _degenerate(row):
+    "True for a claim whose every contrast has no error, zero or infinite (one unit, or a step to itself): it says nothing, even that the code runs."
+    cs = row.get("contrasts") or []
+    return bool(cs) and all(not (0 < c.get("se", math.inf) < math.inf) for c in cs)
+
 def _claim_rows(name, results):
     "Claims of a results record: the image experiments' rows, or the summary of the others."
     rows = (results.get("metrics") or {}).get("claims")
@@ -45,12 +50,19 @@ def write_report(preset, names=None, runs_dir=None, params=None):
         lines.append(f"| {name} | {shown} | {results.get('status', 'interrupted')} | `{str(run.get('git', '?'))[:12]}` | {f'{wall:.0f} s' if isinstance(wall, (int, float)) else ''} | "
                      f"[{folder.relative_to(root).as_posix()}]({folder.relative_to(root).as_posix()}) | {figs} |")
         if results.get("status") == "complete": claims += _claim_rows(name, results)
+    degenerate = [r for r in claims if preset == "smoke" and _degenerate(r)]
+    claims = [r for r in claims if r not in degenerate]
+    by_experiment = {}
+    for r in claims: by_experiment.setdefault(r.get("experiment") or claim_id(r).split("/")[0], []).append(r)
     lines += ["", "## Claims", "", "Each claim is `experiment/number`; the paper column quotes the sentence it tests (or says ours). The verdict is the "
-              "claim's own 95% interval; *adjusted* is the verdict after Holm's adjustment over the claims its experiment tests together "
-              "(a bound within twice its Monte Carlo error of its boundary is *borderline*, never decided).", "",
+              "claim's own 95% interval; *adjusted* is the verdict after Holm's adjustment over the claims its experiment tests together; "
+              "p is the decisive one-sided p-value (a bound within twice its Monte Carlo error of its boundary is *borderline*, never decided; "
+              "an interval the reference images alone keep across its line *cannot be decided with this reference*).", "",
               *(["At `smoke` the members are barely trained: no verdict is decided (every claim reads *not measurable at this scale*), "
-                 "and the intervals show only that the code runs end to end.", ""] if preset == "smoke" else []),
-              claims_table(claims)]
+                 "and the intervals show only that the code runs end to end."
+                 + (f" {len(degenerate)} claim(s) whose every contrast has no error at this scale (one unit, or one step to itself) are left out." if degenerate else ""), ""]
+                if preset == "smoke" else []),
+              count_verdicts(by_experiment), "", claims_table(claims)]
     if damaged: lines += ["", "## Skipped run records", "", *[f"- {line}" for line in damaged]]
     path = root / "REPORT.md"
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".REPORT.md.", suffix=".tmp")
