@@ -188,6 +188,16 @@ class Claims:
 
     def _repr_markdown_(self): return self.markdown()
 
+    def brief(self, number, digits=2):
+        "Claim `number` as a phrase for a notebook's reading, from its row: id, verdict (and the adjusted one where it differs) and its first contrast's estimate and 95% interval."
+        r = next((r for r in self.rows if r["number"] == number), None)
+        if r is None: raise ValueError(f"{self.experiment!r} has no claim {number!r}; it has {[r['number'] for r in self.rows]}")
+        self.adjust()
+        adjusted = "" if r["adjusted"] == r["verdict"] else f" ({r['adjusted']} after Holm)"
+        cs = r.get("contrasts") or []
+        shown = (f": {_contrast(cs[0]).text(digits)}" + (f" and {len(cs) - 1} more" if len(cs) > 1 else "")) if cs else ""
+        return f"`{r['id']}` **{r['verdict']}**{adjusted}{shown}"
+
     def summary(self):
         "`{id: claim: verdict}` for `results.json`'s summary (and each row's adjusted verdict recorded)."
         self.adjust()
