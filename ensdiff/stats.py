@@ -4,7 +4,7 @@
 __all__ = ['Z95', 'METHODS', 'as_features', 'frechet_distance', 'kernel_distance', 'knn_radii', 'in_balls', 'precision_recall',
            'Contrast', 'PairedBootstrap', 'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent',
            'holm', 'p_values', 'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin',
-           'quotes', 'quote', 'obrien_fleming', 'at_look', 'sample_size']
+           'quotes', 'quote']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -429,40 +429,3 @@ def quote(key):
     table = quotes()
     if key not in table: raise ValueError(f"unknown quote {key!r}; the package quotes {sorted(table)}")
     return f'{table[key]["section"]}: "{table[key]["text"]}"'
-
-# %% ../nbs/09a_stats.ipynb #e0ab70d0
-def obrien_fleming(alpha=0.05, fractions=(0.5, 1.)):
-    "Two-sided O'Brien-Fleming boundaries `[c_1, ..., c_K]` (z scale) for looks at information `fractions` (increasing, the last 1), family error `alpha`."
-    from scipy.optimize import brentq
-    from scipy.stats import multivariate_normal, norm
-    alpha = number(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
-    t = np.asarray(fractions, dtype=float)
-    if t.ndim != 1 or len(t) < 1 or not (np.all(np.diff(t) > 0) and t[0] > 0 and abs(t[-1] - 1) < 1e-12):
-        raise ArgumentError(f"`fractions` must increase from above 0 to 1, got {list(fractions)}")
-    cov = np.sqrt(np.minimum.outer(t, t) / np.maximum.outer(t, t))
-    def error(C):
-        c = C / np.sqrt(t)
-        return 1 - multivariate_normal(np.zeros(len(t)), cov).cdf(c, lower_limit=-c) - alpha
-    C = brentq(error, 0.5, 10.) if len(t) > 1 else float(norm.ppf(1 - alpha / 2))
-    return [float(C / np.sqrt(x)) for x in t]
-
-def at_look(c, z):
-    "Contrast `c` with its interval widened from 95% to the boundary `z` of a look (each side scaled by z / 1.96; a percentile interval keeps its asymmetry)."
-    if not isinstance(c, Contrast): raise ArgumentError(f"`c` must be a Contrast, got {type(c).__name__}")
-    z = number(z, "z", low=0, low_open=True)
-    f = z / Z95
-    return Contrast(c.estimate, c.se, c.estimate - f * (c.estimate - c.lo), c.estimate + f * (c.hi - c.estimate), f"{c.method}, boundary z = {z:.3f}", c.n)
-
-def sample_size(c,            # the pilot's `Contrast`
-                n,            # the pilot's sample size
-                boundary=0.,  # the decision point the interval must clear (0, or minus the margin)
-                z=Z95,        # the final look's boundary
-                power=0.8,    # probability of clearing it if the estimate is the truth
-                cap=None):    # the budget: never more than this
-    "Samples needed for `c`'s interval at boundary `z` to clear `boundary` with `power`, if its estimate is the truth and its error scales as 1/sqrt(n)."
-    from scipy.stats import norm
-    n, power = whole(n, "n", low=1), number(power, "power", low=0, high=1, low_open=True, high_open=True)
-    gap = abs(c.estimate - boundary)
-    if not c.finite or gap == 0: return cap if cap is not None else math.inf
-    need = math.ceil(n * ((z + norm.ppf(power)) * c.se / gap) ** 2)
-    return min(max(need, n), cap) if cap is not None else max(need, n)

@@ -13,7 +13,7 @@ LAYERS = {
     # 1 models: score models in closed form and as networks, data, training, ensembles and samplers
     "theory": 1, "poe": 1, "nets": 1, "data": 1, "testbed": 1, "train": 1, "aggregate": 1, "ensemble": 1, "samplers": 1,
     # 2 evaluation: metrics, statistics, exact references and plots of results
-    "metrics": 2, "stats": 2, "exact": 2, "plots": 2,
+    "metrics": 2, "stats": 2, "sequential": 2, "exact": 2, "plots": 2,
     # 3 methods: the paper's alternatives to plain ensembling, built on models and evaluation
     "forest": 3, "hist_forest": 3, "adapters": 3, "fk": 3, "learned": 3, "snapshots": 3, "guidance": 3, "uncertainty": 3,
     "distill": 3, "distributed": 3,
