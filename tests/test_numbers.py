@@ -29,3 +29,18 @@ def test_the_claims_page_types_no_table():
     nb = json.loads((ROOT / "nbs" / "93_claims.ipynb").read_text(encoding="utf-8"))
     typed = [n for c in nb["cells"] if c["cell_type"] == "markdown" for n in table_numbers("".join(c["source"]))]
     assert not typed, f"the claims page's markdown types table numbers: {typed}"
+
+READING = re.compile(r": (holds|does not hold|not measurable)(?=;|$| \()")
+
+def claim_rows():
+    "Every claims table row the notebooks printed with the p column (runs under the rules that print evidence as it decides)."
+    from ensdiff.claims import notebook_claims
+    return [(nb.name, r) for nb in sorted((ROOT / "nbs").glob("*.ipynb")) for r in notebook_claims(nb) if r.get("p") is not None]
+
+def test_evidence_reads_as_it_decides():
+    "No printed requirement beside an interval: each contrast's reading is the verdict it gives, and the claim's verdict follows from them."
+    for name, r in claim_rows():
+        assert not re.search(r"\((95% interval (below|above) 0|(no better|no worse|equivalent) within margin)", r["evidence"]), (name, r["id"], r["evidence"])
+        reads = READING.findall(r["evidence"])
+        if r["verdict"] == "holds": assert reads and set(reads) == {"holds"}, (name, r["id"], reads)
+        if r["verdict"] == "does not hold": assert "does not hold" in reads, (name, r["id"], reads)
