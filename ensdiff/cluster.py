@@ -104,7 +104,8 @@ def member_plan(preset, dataset=None):
     "The (recipe, seeds) pairs the image experiments of `preset` train: the members `ensdiff members` submits."
     setup = image_setup(preset, dataset)
     K = range(setup["K"])
-    return [(recipe(setup), K), (recipe(setup, init_scale=1.0), K), (recipe(setup, init_scale=0.1), range(2)),
+    ensembles = 2 if preset == "smoke" else 3  # the independent ensembles of `aggregators` (its parameter's default)
+    return [(recipe(setup), range(ensembles * setup["K"])), (recipe(setup, init_scale=1.0), K), (recipe(setup, init_scale=0.1), range(2)),
             (recipe(setup, init_scale=1e-3), range(2)), (recipe(setup, subsets="overlapping"), range(5)),
             (recipe(setup, subsets="disjoint"), range(5))]
 
