@@ -5,7 +5,7 @@ __all__ = ['EXECUTORS', 'make_executor', 'MemberJob', 'ExperimentJob', 'run_jobs
            'reproduce_on']
 
 # %% ../nbs/15_cluster.ipynb #b1633e85
-import os, sys, time
+import dataclasses, os, sys, time
 from pathlib import Path
 import torch
 from .experiments import image_setup, recipe, train_members
@@ -107,7 +107,8 @@ def member_plan(preset, dataset=None):
     ensembles = 2 if preset == "smoke" else 3  # the independent ensembles of `aggregators` (its parameter's default)
     return [(recipe(setup), range(ensembles * setup["K"])), (recipe(setup, init_scale=1.0), K), (recipe(setup, init_scale=0.1), range(2)),
             (recipe(setup, init_scale=1e-3), range(2)), (recipe(setup, subsets="overlapping"), range(5)),
-            (recipe(setup, subsets="disjoint"), range(5))]
+            (recipe(setup, subsets="disjoint"), range(5)),
+            (dataclasses.replace(recipe(setup, steps=(3 if preset == "smoke" else 10) * setup["steps"]), snapshot_every=4 * setup["snapshot_every"]), range(1))]
 
 def train_all_members(plan, executor, store=None, parallel=None, echo=print):
     "Train every member of `plan` (pairs of recipe and seeds) that `store` lacks, one job each; returns the member files."
