@@ -5,7 +5,7 @@ __all__ = ['VERDICTS', 'TESTS', 'paper_tables', 'paper_table', 'margin_sensitivi
            'claims_table', 'Claims', 'notebook_claims', 'count_verdicts']
 
 # %% ../nbs/10d_verdicts.ipynb #786c9030
-import json, re
+import json, math, re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +79,11 @@ def _reading(c, test, expect, margin, scale=1., digits=2):
     return read
 
 def _kid_text(c):
-    "The KID twin of an FID contrast (x 10^3) and the side of 0 it lies on; '' without one."
-    return f" (KID x10^3 {c.kid.text(2, 1e3)}: {_side(c.kid)})" if getattr(c, "kid", None) is not None and c.kid.finite else ""
+    "The KID twin of an FID contrast (to two significant digits of its error) and the side of 0 it lies on; '' without one."
+    k = getattr(c, "kid", None)
+    if k is None or not k.finite: return ""
+    digits = max(0, 1 - math.floor(math.log10(k.se))) if k.se > 0 else 4
+    return f" (KID {k.text(digits)}: {_side(k)})"
 
 def _contrast(d):
     "A `Contrast` from its `to_dict` (its KID twin left out)."
