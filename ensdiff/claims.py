@@ -234,9 +234,10 @@ def _counts(verdicts):
 def count_verdicts(claims, alpha=0.05):
     "A markdown table of the verdicts of `claims` (`{experiment: rows}`, e.g. from `notebook_claims`): raw, adjusted over each experiment (Holm), and adjusted over all of them together."
     everything = [r for rows in claims.values() for r in rows]
-    overall = dict(zip(map(id, everything), family_adjusted(everything, alpha)))
+    printed = [r for r in everything if not ("p" in r and r["p"] is None)]  # a table printed without the p column cannot be adjusted again
+    overall = dict(zip(map(id, printed), family_adjusted(printed, alpha)))
     head = ["| experiment | claims | verdict | adjusted over its experiment | adjusted over all claims here |", "|---|---|---|---|---|"]
     line = lambda name, rows: (f"| {name} | {len(rows)} | {_counts([r['verdict'] for r in rows])} | {_counts([r.get('adjusted') for r in rows])} | "
-                               f"{_counts([overall[id(r)] for r in rows])} |")
-    return "\n".join(head + [line(name, rows) for name, rows in claims.items() if rows] + [line(f"**all** (Holm over {sum(decisive_p(r) is not None for r in everything)})", everything)]
-                     + ["", "Counts: holds / does not hold / not measurable / borderline / cannot be decided with this reference; '-': a run that predates the adjustment."])
+                               f"{_counts([overall.get(id(r)) for r in rows])} |")
+    return "\n".join(head + [line(name, rows) for name, rows in claims.items() if rows] + [line(f"**all** (Holm over {sum(decisive_p(r) is not None for r in printed)})", everything)]
+                     + ["", "Counts: holds / does not hold / not measurable / borderline / cannot be decided with this reference; '-': a run printed before the adjustment (or its p-values)."])
