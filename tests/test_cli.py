@@ -142,7 +142,7 @@ def test_reproduce_resumes_interrupted_and_skips_complete(tmp_path):
     second = run("reproduce", "--only", "theory-poe", "--runs-dir", str(runs), "--nbs-dir", str(nbs), "-q", tmp_path=tmp_path)
     assert second.returncode == 0 and "already complete" in second.stdout
     report = (runs / "REPORT.md").read_text()
-    assert "| theory-poe | defaults | complete |" in report and "| theory-poe/1 | tiny | **holds** | holds | 1 < 2 |" in report
+    assert "| theory-poe | defaults | complete |" in report and "| theory-poe/1 | tiny | **holds** | holds | - | 1 < 2 |" in report
 
 
 def test_reproduce_smoke_image_experiment(tmp_path, ensdiff_cache):
