@@ -113,10 +113,11 @@ def _p_text(row):
     return "-" if d is None else f"{d[0]:.2g} ({d[1]})"
 
 def family_adjusted(rows, alpha=0.05):
-    "Each row's verdict after Holm's adjustment over all `rows` together, one family: a decided verdict stays only if its adjusted p-value is below `alpha`; rows without a test keep theirs."
+    "Each row's verdict after Holm's adjustment over all `rows` together, one family at family-wise error `alpha`: a decided verdict stays only if the adjusted value of twice its decisive one-sided p is below `alpha`; rows without a test keep theirs."
     tested = [(i, d) for i, r in enumerate(rows) if (d := decisive_p(r)) is not None]
     out = [r["verdict"] for r in rows]
-    for (i, (_, side)), q in zip(tested, stats.holm([d[0] for _, d in tested]) if tested else []):
+    two_sided = [min(1., 2 * d[0]) for _, d in tested]  # a claim can be wrong either way: each side is tested at alpha / 2, as by its 95% interval
+    for (i, (_, side)), q in zip(tested, stats.holm(two_sided) if tested else []):
         if out[i] in VERDICTS[:2]: out[i] = side if q < alpha else "not measurable"
     return out
 
