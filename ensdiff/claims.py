@@ -193,13 +193,15 @@ class Claims:
     def _repr_markdown_(self): return self.markdown()
 
     def brief(self, number, digits=2):
-        "Claim `number` as a phrase for a notebook's reading, from its row: id, verdict (and the adjusted one where it differs) and its first contrast's estimate and 95% interval."
+        "Claim `number` as a phrase for a notebook's reading, from its row: id, verdict (and the adjusted one where it differs) and its first contrast's estimate and 95% interval (at least two significant digits of its error)."
         r = next((r for r in self.rows if r["number"] == number), None)
         if r is None: raise ValueError(f"{self.experiment!r} has no claim {number!r}; it has {[r['number'] for r in self.rows]}")
         self.adjust()
         adjusted = "" if r["adjusted"] == r["verdict"] else f" ({r['adjusted']} after Holm)"
         cs = r.get("contrasts") or []
-        shown = (f": {_contrast(cs[0]).text(digits)}" + (f" and {len(cs) - 1} more" if len(cs) > 1 else "")) if cs else ""
+        first = _contrast(cs[0]) if cs else None
+        if first is not None and first.finite and first.se > 0: digits = max(digits, 1 - math.floor(math.log10(first.se)))  # a tiny error keeps its digits
+        shown = (f": {first.text(digits)}" + (f" and {len(cs) - 1} more" if len(cs) > 1 else "")) if cs else ""
         return f"`{r['id']}` **{r['verdict']}**{adjusted}{shown}"
 
     def summary(self):
