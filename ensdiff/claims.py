@@ -137,6 +137,7 @@ class Claims:
     def add(self, number, claim, verdict, evidence, source=None):
         "Record claim `number` with its `verdict` and `evidence` (a short text with numbers); `source`: the paper's sentence and table (None: ours)."
         verdict = _verdict_word(verdict if self.decide else None)
+        if not self.decide: evidence = re.sub(r": (holds|does not hold|not measurable)$", " (not decided at this scale)", evidence)  # as `test` words it
         self.rows.append(dict(id=f"{self.experiment}/{number}", number=number, claim=claim, verdict=verdict, evidence=evidence,
                               experiment=self.experiment, source=source or "ours"))
         return self
