@@ -170,6 +170,8 @@ class Claims:
                 f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}; " \
                 + ", ".join(f"{n} {w}" for w, n in Counter(read(c) for c in cs).items())
         evidence = f"{what + ': ' if what else ''}{shown}" + (f"; {note}" if note else "")
+        if verdict == "borderline" and self.decide:  # the reading's side is within the bound's own Monte Carlo error
+            evidence += f"; a 95% bound within twice its Monte Carlo error (±{2 * max(stats.bound_mc_error(c) for c in cs) * scale:.{digits}f}) of the line: borderline"
         self.add(number, claim, verdict, evidence, source)
         self.rows[-1].update(test=test, expect=expect, margin=margin, contrasts=[c.to_dict() for c in cs], p_holds=p_hold, p_fails=p_fail)
         return self
