@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['VERDICTS', 'TESTS', 'paper_tables', 'paper_table', 'margin_sensitivity', 'claim_id', 'decisive_p', 'family_adjusted',
-           'claims_table', 'Claims', 'notebook_claims', 'count_verdicts']
+           'claims_table', 'Claims', 'notebook_claims', 'count_verdicts', 'differs_reading', 'non_monotone_reading']
 
 # %% ../nbs/10d_verdicts.ipynb #786c9030
 import json, math, re
@@ -247,3 +247,24 @@ def count_verdicts(claims, alpha=0.05):
                                f"{_counts([overall.get(id(r)) for r in rows])} |")
     return "\n".join(head + [line(name, rows) for name, rows in claims.items() if rows] + [line(f"**all** (Holm over {sum(decisive_p(r) is not None for r in printed)})", everything)]
                      + ["", "Counts: holds / does not hold / not measurable / borderline / cannot be decided with this reference; '-': a run printed before the adjustment (or its p-values)."])
+
+# %% ../nbs/10d_verdicts.ipynb #c64b1b01
+_CURVE_WORD = {True: "holds", False: "does not hold", None: "not measurable"}
+
+def differs_reading(contrasts, margin, alpha=0.05):
+    "What `ensdiff.stats.differs` found, in words that end with its verdict: how many contrasts differ from 0 after Holm (the smallest adjusted p) and how many intervals lie inside the margin."
+    verdict, m = stats.differs(contrasts, margin, alpha), stats._margin_value(margin)
+    q = stats.holm([stats._p_two_sided(c) for c in contrasts])
+    inside = sum(-m < c.lo and c.hi < m for c in contrasts)
+    return (f"{sum(p < alpha for p in q)} of {len(contrasts)} differ from 0 after Holm (smallest adjusted p {min(q):.2g}), "
+            f"{inside} of {len(contrasts)} intervals inside ±{m:.2f}: {_CURVE_WORD[verdict]}")
+
+def non_monotone_reading(steps, total, margin, alpha=0.05):
+    "What `ensdiff.stats.non_monotone` found, in words that end with its verdict: the steps up and down significant after Holm, the end-to-end change, and the steps on the trend's side of the margin."
+    verdict, m = stats.non_monotone(steps, total, margin, alpha), stats._margin_value(margin)
+    q = stats.holm([stats._p_two_sided(c) for c in steps])
+    up, down = sum(p < alpha and c.estimate > 0 for p, c in zip(q, steps)), sum(p < alpha and c.estimate < 0 for p, c in zip(q, steps))
+    trend = "up" if total.lo > 0 else ("down" if total.hi < 0 else None)
+    with_trend = sum(c.lo > -m for c in steps) if trend == "up" else (sum(c.hi < m for c in steps) if trend == "down" else None)
+    side = f"{with_trend} of {len(steps)} steps within {m:.2f} of the trend's side" if trend else "no trend (end - start reaches past 0)"
+    return f"after Holm over {len(steps)} steps {up} up and {down} down significant; end - start {total.text()}, {side}: {_CURVE_WORD[verdict]}"

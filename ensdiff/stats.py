@@ -3,8 +3,8 @@
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'as_features', 'frechet_distance', 'kernel_distance', 'knn_radii', 'in_balls', 'precision_recall',
            'Contrast', 'PairedBootstrap', 'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent',
-           'holm', 'p_values', 'bound_mc_error', 'differs', 'non_monotone', 'differs_reading', 'non_monotone_reading',
-           'first_plateau', 'margins', 'margin', 'quotes', 'quote']
+           'holm', 'p_values', 'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin',
+           'quotes', 'quote']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -387,27 +387,6 @@ def non_monotone(steps, total, margin, alpha=0.05):
     if lo > 0 and all(l > -m for l, _ in ivs): return False
     if hi < 0 and all(h < m for _, h in ivs): return False
     return None
-
-# %% ../nbs/09a_stats.ipynb #c64b1b01
-_WORD = {True: "holds", False: "does not hold", None: "not measurable"}
-
-def differs_reading(contrasts, margin, alpha=0.05):
-    "What `differs` found, in words that end with its verdict: how many contrasts differ from 0 after Holm (the smallest adjusted p) and how many intervals lie inside the margin."
-    verdict, m = differs(contrasts, margin, alpha), _margin_value(margin)
-    q = holm([_p_two_sided(c) for c in contrasts])
-    inside = sum(-m < c.lo and c.hi < m for c in contrasts)
-    return (f"{sum(p < alpha for p in q)} of {len(contrasts)} differ from 0 after Holm (smallest adjusted p {min(q):.2g}), "
-            f"{inside} of {len(contrasts)} intervals inside ±{m:.2f}: {_WORD[verdict]}")
-
-def non_monotone_reading(steps, total, margin, alpha=0.05):
-    "What `non_monotone` found, in words that end with its verdict: the steps up and down significant after Holm, the end-to-end change, and the steps on the trend's side of the margin."
-    verdict, m = non_monotone(steps, total, margin, alpha), _margin_value(margin)
-    q = holm([_p_two_sided(c) for c in steps])
-    up, down = sum(p < alpha and c.estimate > 0 for p, c in zip(q, steps)), sum(p < alpha and c.estimate < 0 for p, c in zip(q, steps))
-    trend = "up" if total.lo > 0 else ("down" if total.hi < 0 else None)
-    with_trend = sum(c.lo > -m for c in steps) if trend == "up" else (sum(c.hi < m for c in steps) if trend == "down" else None)
-    side = f"{with_trend} of {len(steps)} steps within {m:.2f} of the trend's side" if trend else "no trend (end - start reaches past 0)"
-    return f"after Holm over {len(steps)} steps {up} up and {down} down significant; end - start {total.text()}, {side}: {_WORD[verdict]}"
 
 # %% ../nbs/09a_stats.ipynb #9cfa7430
 def first_plateau(losses,   # `{step: per-unit held-out losses}`, the same units (images and draws) at every step
