@@ -253,16 +253,16 @@ _CURVE_WORD = {True: "holds", False: "does not hold", None: "not measurable"}
 
 def differs_reading(contrasts, margin, alpha=0.05):
     "What `ensdiff.stats.differs` found, in words that end with its verdict: how many contrasts differ from 0 after Holm (the smallest adjusted p) and how many intervals lie inside the margin."
-    verdict, m = stats.differs(contrasts, margin, alpha), stats._margin_value(margin)
-    q = stats.holm([stats._p_two_sided(c) for c in contrasts])
+    verdict, m = stats.differs(contrasts, margin, alpha), float(margin)
+    q = stats.holm([stats.p_two_sided(c) for c in contrasts])
     inside = sum(-m < c.lo and c.hi < m for c in contrasts)
     return (f"{sum(p < alpha for p in q)} of {len(contrasts)} differ from 0 after Holm (smallest adjusted p {min(q):.2g}), "
             f"{inside} of {len(contrasts)} intervals inside ±{m:.2f}: {_CURVE_WORD[verdict]}")
 
 def non_monotone_reading(steps, total, margin, alpha=0.05):
     "What `ensdiff.stats.non_monotone` found, in words that end with its verdict: the steps up and down significant after Holm, the end-to-end change, and the steps on the trend's side of the margin."
-    verdict, m = stats.non_monotone(steps, total, margin, alpha), stats._margin_value(margin)
-    q = stats.holm([stats._p_two_sided(c) for c in steps])
+    verdict, m = stats.non_monotone(steps, total, margin, alpha), float(margin)
+    q = stats.holm([stats.p_two_sided(c) for c in steps])
     up, down = sum(p < alpha and c.estimate > 0 for p, c in zip(q, steps)), sum(p < alpha and c.estimate < 0 for p, c in zip(q, steps))
     trend = "up" if total.lo > 0 else ("down" if total.hi < 0 else None)
     with_trend = sum(c.lo > -m for c in steps) if trend == "up" else (sum(c.hi < m for c in steps) if trend == "down" else None)

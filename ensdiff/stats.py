@@ -3,8 +3,8 @@
 # %% auto #0
 __all__ = ['Z95', 'METHODS', 'as_features', 'frechet_distance', 'kernel_distance', 'knn_radii', 'in_balls', 'precision_recall',
            'Contrast', 'PairedBootstrap', 'seed_calibration', 'directional', 'no_better', 'no_worse', 'equivalent',
-           'holm', 'p_values', 'bound_mc_error', 'differs', 'non_monotone', 'first_plateau', 'margins', 'margin',
-           'quotes', 'quote']
+           'holm', 'p_values', 'bound_mc_error', 'p_two_sided', 'differs', 'non_monotone', 'first_plateau', 'margins',
+           'margin', 'quotes', 'quote']
 
 # %% ../nbs/09a_stats.ipynb #c4e53946
 import json, math
@@ -363,7 +363,7 @@ def bound_mc_error(c, q=0.025):
     return float(c.se * math.sqrt(q * (1 - q) / c.n) / norm.pdf(norm.ppf(q)))
 
 # %% ../nbs/09a_stats.ipynb #213cab41
-def _p_two_sided(c):
+def p_two_sided(c):
     "Two-sided normal p-value of `c` against 0 (1 when it has no finite error)."
     from scipy.stats import norm
     return 1. if not c.finite or c.se == 0 else float(2 * norm.sf(abs(c.estimate) / c.se))
@@ -372,14 +372,14 @@ def differs(contrasts, margin, alpha=0.05):
     "Verdict that a curve moves: True when some contrast differs from 0 after Holm's adjustment over `contrasts`, False when every 95% interval lies inside (-`margin`, `margin`), else None."
     if not contrasts: raise ValueError("`contrasts` is empty: a claim about no comparison has no verdict")
     ivs, m = [_interval(c, "contrasts") for c in contrasts], _margin_value(margin)
-    if min(holm([_p_two_sided(c) for c in contrasts])) < alpha: return True
+    if min(holm([p_two_sided(c) for c in contrasts])) < alpha: return True
     return False if all(-m < lo and hi < m for lo, hi in ivs) else None
 
 def non_monotone(steps, total, margin, alpha=0.05):
     "Verdict that a curve goes both ways: True when, after Holm's adjustment over `steps`, one step lies above 0 and another below; False when `total` (end minus start) excludes 0 and every step's interval lies on the trend's side of -`margin`; else None."
     if not steps: raise ValueError("`steps` is empty: a curve needs at least two points")
     ivs, m = [_interval(c, "steps") for c in steps], _margin_value(margin)
-    significant = [p < alpha for p in holm([_p_two_sided(c) for c in steps])]
+    significant = [p < alpha for p in holm([p_two_sided(c) for c in steps])]
     up = any(s and c.estimate > 0 for s, c in zip(significant, steps))
     down = any(s and c.estimate < 0 for s, c in zip(significant, steps))
     if up and down: return True
