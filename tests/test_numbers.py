@@ -31,12 +31,26 @@ def test_the_claims_page_types_no_table():
     assert not typed, f"the claims page's markdown types table numbers: {typed}"
 
 READING = re.compile(r": (holds|does not hold|not measurable)(?=;|$| \()")
+# notebooks whose committed claims predate the p column and the readings; each leaves this set when it is re-run
+AWAITING_RERUN = {"21_exp_aggregators.ipynb", "29_exp_regime.ipynb", "30_exp_forest.ipynb", "42_snapshot_ensembles.ipynb",
+                  "49_exp_distillation.ipynb", "50_exp_truth.ipynb", "51_exp_truth_map.ipynb"}
+
+def notebook_rows():
+    "Each notebook's claims table rows (the claims page, which reprints them, left out)."
+    from ensdiff.claims import notebook_claims
+    pages = [nb for nb in sorted((ROOT / "nbs").glob("*.ipynb")) if nb.name != "93_claims.ipynb"]
+    return {nb.name: rows for nb in pages if (rows := notebook_claims(nb))}
 
 def claim_rows():
     "Every claims table row the notebooks printed with the p column (runs under the rules that print evidence as it decides)."
-    from ensdiff.claims import notebook_claims
-    pages = [nb for nb in sorted((ROOT / "nbs").glob("*.ipynb")) if nb.name != "93_claims.ipynb"]  # the claims page reprints the notebooks' rows
-    return [(nb.name, r) for nb in pages for r in notebook_claims(nb) if r.get("p") is not None]
+    return [(name, r) for name, rows in notebook_rows().items() for r in rows if r.get("p") is not None]
+
+def test_every_claim_is_printed_under_the_current_rules():
+    "Only the notebooks awaiting a re-run print claims without p; a re-run one must leave the set (it can only shrink)."
+    rows = notebook_rows()
+    old = {name for name, rs in rows.items() if any(r.get("p") is None for r in rs)}
+    assert old <= AWAITING_RERUN, f"claims without a p column outside the notebooks awaiting a re-run: {sorted(old - AWAITING_RERUN)}"
+    assert AWAITING_RERUN <= old, f"re-run: take these out of AWAITING_RERUN: {sorted(AWAITING_RERUN - old)}"
 
 def test_evidence_reads_as_it_decides():
     "No printed requirement beside an interval: each contrast's reading is the verdict it gives, and the claim's verdict follows from them."
