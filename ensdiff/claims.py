@@ -87,7 +87,7 @@ def _kid_text(c):
 
 def _contrast(d):
     "A `Contrast` from its `to_dict` (its KID twin left out)."
-    return stats.Contrast(**{k: d[k] for k in ("estimate", "se", "lo", "hi", "method", "n") if k in d}, se_reference=d.get("se_reference"))
+    return stats.Contrast(**{k: d[k] for k in ("estimate", "se", "lo", "hi", "method", "n", "df") if k in d}, se_reference=d.get("se_reference"))
 
 def margin_sensitivity(rows, factors=(0.5, 1., 2.)):
     "A markdown table of the claims of `rows` (`Claims.rows`) that rest on a margin, re-decided with it times each of `factors` (1: the stated margin); '' when none does."

@@ -100,6 +100,7 @@ class Contrast:
     n: int = 0               # replicates or draws behind the error
     se_reference: float = None # the part of `se` the reference's resampling alone gives (samples held fixed); None: no reference resampled
     kid: "Contrast" = None   # beside an FID contrast, the same combination in KID (unbiased)
+    df: float = None         # degrees of freedom of Student's t behind the interval; None: normal
 
     @classmethod
     def normal(cls, estimate, se, method="normal", n=0):
@@ -116,10 +117,15 @@ class Contrast:
         from scipy.stats import t as student
         se = float(d.std(ddof=1) / math.sqrt(len(d)))
         q = float(student.ppf(0.975, len(d) - 1))
-        return cls(float(d.mean()), se, float(d.mean()) - q * se, float(d.mean()) + q * se, method, len(d))
+        return cls(float(d.mean()), se, float(d.mean()) - q * se, float(d.mean()) + q * se, method, len(d), df=len(d) - 1)
 
     @property
     def finite(self): return math.isfinite(self.se)
+
+    def tail(self, z):
+        "P(Z > `z`) for the standardised estimate, under the distribution its interval uses: Student's t with `df`, else normal."
+        from scipy.stats import norm, t as student
+        return float(norm.sf(z) if self.df is None else student.sf(z, self.df))
 
     def text(self, digits=2, scale=1.):
         "`+0.12 ± 0.05 [95% +0.02, +0.22]`, or the estimate with 'no error' when none could be computed."
@@ -130,7 +136,7 @@ class Contrast:
     def shift(self, by):
         "This contrast minus `by`, its interval moved with it: 'worse by more than m' is `c.shift(m)` lying above 0 (a KID twin is dropped: it is in other units)."
         by = float(by)
-        return Contrast(self.estimate - by, self.se, self.lo - by, self.hi - by, self.method, self.n, self.se_reference)
+        return Contrast(self.estimate - by, self.se, self.lo - by, self.hi - by, self.method, self.n, self.se_reference, df=self.df)
 
     def to_dict(self): return asdict(self)
 
@@ -341,19 +347,18 @@ def holm(p_values):
     return adjusted.tolist()
 
 def p_values(c, test="directional", expect=None, margin=None):
-    "One-sided normal p-values `(p_holds, p_fails)` of a claim on `c`: `test` and `expect` / `margin` as the verdicts take them."
-    from scipy.stats import norm
+    "One-sided p-values `(p_holds, p_fails)` of a claim on `c` (normal, or Student's t where its interval is): `test` and `expect` / `margin` as the verdicts take them."
     if not isinstance(c, Contrast): raise ArgumentError(f"`c` must be a Contrast, got {type(c).__name__}")
     if not c.finite or c.se == 0: return 1., 1.
-    z = lambda v: (c.estimate - v) / c.se
+    under = lambda v: c.tail((v - c.estimate) / c.se)  # p-value of "the truth lies under v"
+    over = lambda v: c.tail((c.estimate - v) / c.se)  # p-value of "the truth lies over v"
     if test == "directional":
         one_of(expect, "expect", ("<", ">"))
-        below = float(norm.cdf(z(0.)))  # p that the truth is above 0 while we read below
-        return (below, 1 - below) if expect == "<" else (1 - below, below)
+        return (under(0.), over(0.)) if expect == "<" else (over(0.), under(0.))
     m = _margin_value(margin)
-    if test == "no_better": return float(norm.sf(z(-m))), float(norm.cdf(z(-m)))  # holds above -m
-    if test == "no_worse": return float(norm.cdf(z(m))), float(norm.sf(z(m)))  # holds below m
-    if test == "equivalent": return max(float(norm.sf(z(-m))), float(norm.cdf(z(m)))), min(float(norm.cdf(z(-m))), float(norm.sf(z(m))))
+    if test == "no_better": return over(-m), under(-m)  # holds above -m
+    if test == "no_worse": return under(m), over(m)  # holds below m
+    if test == "equivalent": return max(over(-m), under(m)), min(under(-m), over(m))
     raise ArgumentError(f"`test` must be one of ('directional', 'no_better', 'no_worse', 'equivalent'), got {test!r}")
 
 def bound_mc_error(c, q=0.025):
@@ -364,9 +369,8 @@ def bound_mc_error(c, q=0.025):
 
 # %% ../nbs/09a_stats.ipynb #213cab41
 def p_two_sided(c):
-    "Two-sided normal p-value of `c` against 0 (1 when it has no finite error)."
-    from scipy.stats import norm
-    return 1. if not c.finite or c.se == 0 else float(2 * norm.sf(abs(c.estimate) / c.se))
+    "Two-sided p-value of `c` against 0, normal or Student's t as its interval (1 when it has no finite error)."
+    return 1. if not c.finite or c.se == 0 else 2 * c.tail(abs(c.estimate) / c.se)
 
 def differs(contrasts, margin, alpha=0.05):
     "Verdict that a curve moves: True when some contrast differs from 0 after Holm's adjustment over `contrasts`, False when every 95% interval lies inside (-`margin`, `margin`), else None."
