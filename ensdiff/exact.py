@@ -56,6 +56,12 @@ def _outputs(model, x, t, batch_size):
     dt, dev = _model_dtype(model), _model_device(model)
     return torch.cat([model(x[i:i + batch_size].to(dev, dt), t[i:i + batch_size].to(dev, dt)).double().cpu() for i in range(0, len(x), batch_size)])
 
+def _seeded_outputs(model, x, t, batch_size, seed):
+    "`_outputs` with torch's global generators seeded `seed` for the call and restored after: a stochastic model (MC Dropout's fresh masks) scores the same whatever ran before."
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return _outputs(model, x, t, batch_size)
+
 def score_errors(models,           # `{name: score model}`, ensembles included
                  testbed,          # a testbed (`ensdiff.testbed.GaussianMixture`)
                  grid=None,        # a `TimeGrid` (default 24 nodes over [1e-5, 1])
@@ -73,9 +79,10 @@ def score_errors(models,           # `{name: score model}`, ensembles included
         x, tt = noised_draws(testbed, n, t, seed, j)
         truth = testbed.score(x, tt)
         sq = lambda s: ((s - truth) ** 2).flatten(1).sum(1)
-        for name, model in models.items(): out[name][j] = sq(_outputs(model, x, tt, batch_size))
+        scores = lambda model: _seeded_outputs(model, x, tt, batch_size, step_seed(seed, j, "model-randomness"))
+        for name, model in models.items(): out[name][j] = sq(scores(model))
         for name, ms in members.items():
-            outs = torch.stack([_outputs(m, x, tt, batch_size) for m in ms])
+            outs = torch.stack([scores(m) for m in ms])
             mean = outs.mean(0)
             splits[name]["members"][:, j] = torch.stack([sq(o) for o in outs])
             splits[name]["mean"][j] = sq(mean)
