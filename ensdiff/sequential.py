@@ -28,11 +28,13 @@ def obrien_fleming(alpha=0.05, fractions=(0.5, 1.)):
     return [float(C / np.sqrt(x)) for x in t]
 
 def at_look(c, z):
-    "Contrast `c` with its interval widened from 95% to the boundary `z` of a look (each side scaled by z / 1.96; a percentile interval keeps its asymmetry)."
+    "Contrast `c` with its interval widened from 95% to the boundary `z` of a look: each side scaled by the quantile at `z`'s level over the 95% one (z / 1.96 for a normal interval, Student's t's with `c.df`; a percentile interval keeps its asymmetry)."
+    from scipy.stats import norm, t as student
     if not isinstance(c, Contrast): raise ArgumentError(f"`c` must be a Contrast, got {type(c).__name__}")
     z = number(z, "z", low=0, low_open=True)
-    f = z / Z95
-    return Contrast(c.estimate, c.se, c.estimate - f * (c.estimate - c.lo), c.estimate + f * (c.hi - c.estimate), f"{c.method}, boundary z = {z:.3f}", c.n)
+    f = z / Z95 if c.df is None else student.isf(norm.sf(z), c.df) / student.isf(0.025, c.df)  # same two-sided level on c's own scale
+    return Contrast(c.estimate, c.se, c.estimate - f * (c.estimate - c.lo), c.estimate + f * (c.hi - c.estimate), f"{c.method}, boundary z = {z:.3f}",
+                    c.n, c.se_reference, df=c.df)
 
 def sample_size(c,            # the pilot's `Contrast`
                 n,            # the pilot's sample size
