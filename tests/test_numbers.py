@@ -32,7 +32,7 @@ def test_the_claims_page_types_no_table():
 
 READING = re.compile(r": (holds|does not hold|not measurable)(?=;|$| \()")
 # notebooks whose committed claims predate the p column and the readings; each leaves this set when it is re-run
-AWAITING_RERUN = {"21_exp_aggregators.ipynb", "29_exp_regime.ipynb"}
+AWAITING_RERUN = {"29_exp_regime.ipynb"}
 
 def notebook_rows():
     "Each notebook's claims table rows (the claims page, which reprints them, left out)."
