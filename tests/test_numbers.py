@@ -31,8 +31,6 @@ def test_the_claims_page_types_no_table():
     assert not typed, f"the claims page's markdown types table numbers: {typed}"
 
 READING = re.compile(r": (holds|does not hold|not measurable)(?=;|$| \()")
-# notebooks whose committed claims predate the p column and the readings; each leaves this set when it is re-run
-AWAITING_RERUN = {"29_exp_regime.ipynb"}
 
 def notebook_rows():
     "Each notebook's claims table rows (the claims page, which reprints them, left out)."
@@ -41,15 +39,13 @@ def notebook_rows():
     return {nb.name: rows for nb in pages if (rows := notebook_claims(nb))}
 
 def claim_rows():
-    "Every claims table row the notebooks printed with the p column (runs under the rules that print evidence as it decides)."
-    return [(name, r) for name, rows in notebook_rows().items() for r in rows if r.get("p") is not None]
+    "Every claims table row the notebooks printed."
+    return [(name, r) for name, rows in notebook_rows().items() for r in rows]
 
 def test_every_claim_is_printed_under_the_current_rules():
-    "Only the notebooks awaiting a re-run print claims without p; a re-run one must leave the set (it can only shrink)."
-    rows = notebook_rows()
-    old = {name for name, rs in rows.items() if any(r.get("p") is None for r in rs)}
-    assert old <= AWAITING_RERUN, f"claims without a p column outside the notebooks awaiting a re-run: {sorted(old - AWAITING_RERUN)}"
-    assert AWAITING_RERUN <= old, f"re-run: take these out of AWAITING_RERUN: {sorted(AWAITING_RERUN - old)}"
+    "Every printed claim carries its p-value (the rules that print evidence as it decides, and adjust over families)."
+    old = sorted({(name, r["id"]) for name, r in claim_rows() if r.get("p") is None})
+    assert not old, f"claims printed without a p column (re-run their notebooks): {old}"
 
 def test_evidence_reads_as_it_decides():
     "No printed requirement beside an interval: each contrast's reading is the verdict it gives, and the claim's verdict follows from them."
