@@ -38,10 +38,10 @@ def tidy_outputs(outputs):
     merged = []
     for o in outputs:
         if o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == o["name"]:
-            merged[-1]["parts"].append("".join(o["text"]))  # collected, joined once: a 10,000-step bar is 160,000 outputs
-        else: merged.append(dict(o, parts=["".join(o["text"])]) if o.get("output_type") == "stream" else dict(o))
+            merged[-1]["text"].append("".join(o["text"]))  # collected, joined once below: re-joining per output is quadratic
+        else: merged.append(dict(o, text=["".join(o["text"])]) if o.get("output_type") == "stream" else dict(o))
     for o in merged:
-        if o.get("output_type") == "stream": o["text"] = _last_states("".join(o.pop("parts")))
+        if o.get("output_type") == "stream": o["text"] = _last_states("".join(o["text"]))
     return merged
 
 def tidy_progress(path):
