@@ -152,23 +152,29 @@ class Claims:
              source=None,       # the paper's sentence and its table / figure; None: a claim of ours
              what="",           # what the contrast is, e.g. 'mean - average member (FID)'
              note="",           # further evidence
-             digits=2, scale=1.):
+             digits=2, scale=1.,
+             confirmation=None):# contrasts of the claim on new, independent data, planned before they were drawn: they decide it where `contrasts` leave it open
         "Record claim `number` tested on `contrasts` with `test`: a verdict that can fail both ways, with the estimate, error and interval."
         if test not in TESTS: raise ValueError(f"`test` must be one of {TESTS}, got {test!r}")
         if any(r["number"] == number for r in self.rows): raise ValueError(f"claim number {number!r} is already used in {self.experiment!r}")
         cs = contrasts if isinstance(contrasts, (list, tuple)) else [contrasts]
         if not cs: raise ValueError("`contrasts` is empty: a claim about no comparison has no verdict")
         if test != "directional" and margin is None: raise ValueError(f"a {test!r} claim needs its stated `margin`")
-        verdicts = [_verdict(c, test, expect, margin) for c in cs]
+        verdicts, first = [_verdict(c, test, expect, margin) for c in cs], None
+        if confirmation is not None and _combine(verdicts) is None:  # the first data leave it open: the confirmation alone decides, once
+            first, cs = cs, (list(confirmation) if isinstance(confirmation, (list, tuple)) else [confirmation])
+            if len(cs) != len(first): raise ValueError(f"`confirmation` must have one contrast per contrast of `contrasts` ({len(first)}), got {len(cs)}")
+            verdicts = [_verdict(c, test, expect, margin) for c in cs]
         p_hold, p_fail = _claim_p_values(cs, test, expect, margin)
         verdict = _combine(verdicts)
         if verdict is not None and _borderline(cs, test, margin): verdict = "borderline"
         if verdict is None and any(v is None and _reference_capped(c, test, margin) for c, v in zip(cs, verdicts)): verdict = VERDICTS[4]
         read = lambda c: _reading(c, test, expect, margin, scale, digits) if self.decide else _reading(c, test, expect, margin, scale, digits).split(":")[0] + " (not decided at this scale)"
-        shown = "; ".join(f"{c.text(digits, scale)}{_kid_text(c)}: {read(c)}" for c in cs) if len(cs) <= 6 else \
+        show = lambda cs: "; ".join(f"{c.text(digits, scale)}{_kid_text(c)}: {read(c)}" for c in cs) if len(cs) <= 6 else \
                 f"{len(cs)} contrasts, estimates {min(c.estimate for c in cs) * scale:+.{digits}f} .. {max(c.estimate for c in cs) * scale:+.{digits}f}, " \
                 f"95% bounds {min(c.lo for c in cs) * scale:+.{digits}f} .. {max(c.hi for c in cs) * scale:+.{digits}f}; " \
                 + ", ".join(f"{n} {w}" for w, n in Counter(read(c) for c in cs).items())
+        shown = show(cs) if first is None else f"first data {show(first)}; confirmation on new data {show(cs)}"
         evidence = f"{what + ': ' if what else ''}{shown}" + (f"; {note}" if note else "")
         if verdict == "borderline" and self.decide:  # the reading's side is within the bound's own Monte Carlo error
             evidence += f"; a 95% bound within twice its Monte Carlo error (±{2 * max(stats.bound_mc_error(c) for c in cs) * scale:.{digits}f}) of the line: borderline"
