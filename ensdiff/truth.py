@@ -21,16 +21,16 @@ TRUTH_PRESETS = {
     "smoke": dict(side=8, net=_SMOKE["net"], train=_SMOKE["train"], steps=20, snapshot_every=10, lengths=[10, 20],
                   sizes=[256, "fresh"], K=3, train_seed=1,
                   n_samples=64, sampler=dict(kind="em", steps=8), n_select=32, n_score=32, n_times=6, n_ode=4, ode_rtol=1e-2,
-                  n_reference=2000, n_kid_reference=300, classifier_draws=2000, classifier_epochs=1, fid_sizes=[16, 32, 64], n_boot=50, n_budget=128, n_confirm=96, confirm_seed=2, map_rules=["mean", "median", "dominant"]),
+                  n_reference=2000, n_kid_reference=300, classifier_draws=2000, classifier_epochs=1, fid_sizes=[16, 32, 64], n_boot=50, n_budget=128, n_confirm=96, confirm_seed=2, confirm_rules=["mean", "geometric", "median"], map_rules=["mean", "median", "dominant"]),
     "cpu": dict(side=8, net=_CPU["net"], train=_CPU["train"], steps=10_000, snapshot_every=1000, lengths=[3000, 10_000],
                 sizes=[1437, "fresh"], K=5, train_seed=1,
                 n_samples=2000, sampler=dict(kind="em", steps=100), n_select=500, n_score=512, n_times=24, n_ode=64, ode_rtol=1e-5,
-                n_reference=50_000, n_kid_reference=5000, classifier_draws=50_000, classifier_epochs=5, fid_sizes=[500, 1000, 2000], n_boot=1000, n_budget=4000, n_confirm=12_000, confirm_seed=2, map_rules=["mean", "median", "dominant"]),
+                n_reference=50_000, n_kid_reference=5000, classifier_draws=50_000, classifier_epochs=5, fid_sizes=[500, 1000, 2000], n_boot=1000, n_budget=4000, n_confirm=12_000, confirm_seed=2, confirm_rules=["mean", "geometric", "median"], map_rules=["mean", "median", "dominant"]),
     "paper": dict(testbed="cifar10", data_root=None, n_components=20, reg=1e-3, side=32, channels=3, net=_PAPER["net"], train=_PAPER["train"],
                   steps=200_000, snapshot_every=10_000, lengths=[60_000, 200_000], sizes=[50_000, 500_000], K=5, train_seed=1,
                   n_samples=10_000, sampler=_PAPER["sampler"], n_select=2000, n_score=1024, n_times=24, n_ode=256, ode_rtol=1e-5,
                   n_reference=50_000, n_kid_reference=10_000, features="inception", classifier_draws=0, classifier_epochs=0,
-                  fid_sizes=[2500, 5000, 10_000], n_boot=1000, n_budget=20_000, n_confirm=50_000, confirm_seed=2, map_rules=["mean", "median", "dominant"]),
+                  fid_sizes=[2500, 5000, 10_000], n_boot=1000, n_budget=20_000, n_confirm=50_000, confirm_seed=2, confirm_rules=["mean", "geometric", "median"], map_rules=["mean", "median", "dominant"]),
 }
 
 MAP_PRESETS = {
@@ -172,15 +172,15 @@ def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu
     selection = {k: truth_samples(m, dict(setup, n_samples=setup["n_select"]), key(f"member {k}"), selection_seed, device, progress) for k, m in enumerate(members)}
     return sets, selection
 
-def confirmation_sets(setup, size, length, device="cpu", progress=True):
-    "Cell `(size, length)`'s members and mean at `setup['n_confirm']` samples from the noise of `setup['confirm_seed']`, independent of the pilot's: the confirmatory stage's sets `{model: samples}`, drawn or read from the cache."
+def confirmation_sets(setup, size, length, rules=("mean",), device="cpu", progress=True):
+    "Cell `(size, length)`'s members and `rules` at `setup['n_confirm']` samples from the noise of `setup['confirm_seed']`, independent of the pilot's: the confirmatory stage's sets `{model: samples}`, drawn or read from the cache."
     members = truth_members(setup, size, step=length, device=device, progress=progress)
     base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
     big = dict(setup, n_samples=setup["n_confirm"])
-    return {name: truth_samples(model, big, dict(base, model=name), setup["confirm_seed"], device, progress) for name, model in cell_models(members, ("mean",)).items()}
+    return {name: truth_samples(model, big, dict(base, model=name), setup["confirm_seed"], device, progress) for name, model in cell_models(members, rules).items()}
 
 def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress=True):
-    "Draw every sample set of the `truth` experiment at `preset` into the cache, the digits-like cell and its K models first, the confirmatory sets of the strongest members last (training the members a cell lacks)."
+    "Draw every sample set of the `truth` experiment at `preset` into the cache, the digits-like cell and its K models first, the confirmatory sets (the digits-like cell's `confirm_rules`, the strongest members' mean) last (training the members a cell lacks)."
     setup = truth_setup(preset)
     cells = [(s, l) for s in setup["sizes"] for l in setup["lengths"]]
     main = cells[0]
@@ -190,7 +190,8 @@ def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress
         members = truth_members(setup, size, step=length, device=device, progress=progress)
         base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
         for name, model in size_models(members, setup["K"]).items(): truth_samples(model, setup, dict(base, model=name), seed, device, progress)
-    for size in setup["sizes"]: confirmation_sets(setup, size, setup["lengths"][-1], device, progress)
+    confirmation_sets(setup, *main, rules=setup["confirm_rules"], device=device, progress=progress)  # the digits-like cell: its rules of Table 1
+    for size in setup["sizes"]: confirmation_sets(setup, size, setup["lengths"][-1], device=device, progress=progress)
 
 # %% ../nbs/11b_truth.ipynb #bb2606ae
 def score_gain(member_errors, rule_errors, grid, sde=None):
