@@ -160,11 +160,15 @@ def size_models(members, K):
     from ensdiff.ensemble import Ensemble, MCDropoutEnsemble
     return {**{f"mean K={k}": Ensemble(members[:k]) for k in range(2, K)}, "mc-dropout": MCDropoutEnsemble(members[0], K=K)}
 
+def _cell_key(setup, size, length):
+    "What names a cell's sample sets in the cache (with the model's name added): its members' recipe, step and seeds."
+    return dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+
 def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu", progress=True):
     "Cell `(size, length)`'s sample sets `{model: samples}` and its selection sets `{k: samples of member k}` (noise of `selection_seed`), drawn or read from the cache."
     from ensdiff.testbed import ExactScore
     mix, members = testbed_of(setup), truth_members(setup, size, step=length, device=device, progress=progress)
-    base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+    base = _cell_key(setup, size, length)
     main = (setup["sizes"][0], setup["lengths"][0])
     models = {**cell_models(members, RULES if (size, length) == main else setup["map_rules"]), "exact score": ExactScore(mix)}
     key = lambda name: dict(base, model=name) if name != "exact score" else dict(model="exact score", mixture=mix.record["sha256"])
@@ -175,7 +179,7 @@ def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu
 def confirmation_sets(setup, size, length, rules=("mean",), device="cpu", progress=True):
     "Cell `(size, length)`'s members and `rules` at `setup['n_confirm']` samples from the noise of `setup['confirm_seed']`, independent of the pilot's: the confirmatory stage's sets `{model: samples}`, drawn or read from the cache."
     members = truth_members(setup, size, step=length, device=device, progress=progress)
-    base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+    base = _cell_key(setup, size, length)
     big = dict(setup, n_samples=setup["n_confirm"])
     return {name: truth_samples(model, big, dict(base, model=name), setup["confirm_seed"], device, progress) for name, model in cell_models(members, rules).items()}
 
@@ -188,7 +192,7 @@ def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress
         truth_sample_sets(setup, size, length, seed, selection_seed, device, progress)
         if (size, length) != main: continue
         members = truth_members(setup, size, step=length, device=device, progress=progress)
-        base = dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
+        base = _cell_key(setup, size, length)
         for name, model in size_models(members, setup["K"]).items(): truth_samples(model, setup, dict(base, model=name), seed, device, progress)
     confirmation_sets(setup, *main, rules=setup["confirm_rules"], device=device, progress=progress)  # the digits-like cell: its rules of Table 1
     for size in setup["sizes"]: confirmation_sets(setup, size, setup["lengths"][-1], device=device, progress=progress)
