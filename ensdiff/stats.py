@@ -280,6 +280,22 @@ class PairedBootstrap:
         self.labels = list(next(iter(self.values.values())))
         return self
 
+    @classmethod
+    def merged(cls, parts):
+        "One bootstrap of the sets of `parts` (bootstraps, or their `to_dict`s), each drawn on the same indices (the same method, replicates, seed, N and reference size): its contrasts are those of one bootstrap of all the sets."
+        parts = [p.to_dict() if isinstance(p, PairedBootstrap) else p for p in parts]
+        if not parts: raise ArgumentError("`parts` must hold at least one bootstrap, got none")
+        same = ("method", "n_boot", "seed", "n", "m", "scale")
+        for i, p in enumerate(parts[1:], 1):
+            if diff := [k for k in same if p[k] != parts[0][k]]:
+                raise ArgumentError(f"`parts[{i}]` was drawn on other indices than `parts[0]`: {', '.join(f'{k} {p[k]!r}, not {parts[0][k]!r}' for k in diff)}")
+        if len({tuple(p["values"]) for p in parts}) > 1: raise ArgumentError(f"`parts` must all hold the same metrics, got {[list(p['values']) for p in parts]}")
+        names = [k for p in parts for k in next(iter(p["values"].values()))]
+        if dup := sorted({k for k in names if names.count(k) > 1}): raise ArgumentError(f"`parts` name the set(s) {dup} more than once")
+        join = lambda key: {m: {k: v for p in parts for k, v in (p.get(key) or {}).get(m, {}).items()} for m in parts[0]["values"]}
+        refs = join("reference_replicates") if all(p.get("reference_replicates") for p in parts) else {}
+        return cls.from_dict({**{k: parts[0][k] for k in same}, "values": join("values"), "replicates": join("replicates"), "reference_replicates": refs})
+
 # %% ../nbs/09a_stats.ipynb #438211a8
 def _ratio_interval(se, spread, n_seeds):
     "SE / spread and its 95% interval from the spread's chi-square law with `n_seeds - 1` degrees of freedom (the SE taken as exact)."
