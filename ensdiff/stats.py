@@ -183,7 +183,8 @@ class PairedBootstrap:
         if "fid" in metrics:
             mu, cov = _moments(self.ref, np.ones((1, self.m)))
             self._ref_full = (mu, _sqrt_psd(cov), cov)  # the reference's mean, root and covariance, as `_frechet` takes them
-            self._ref_reps = [(mu, _sqrt_psd(cov), cov) for mu, cov in (_moments(self.ref, self._v[i:i + chunk]) for i in range(0, self.n_boot, chunk))]
+            self._ref_reps = [(mu, _sqrt_psd(cov), cov) for mu, cov in (_moments(self.ref, self._v[i:i + chunk]) for i in range(0, self.n_boot, chunk))] \
+                if resample_reference else [self._ref_full] * len(range(0, self.n_boot, chunk))  # the whole reference in every replicate: its moments once
         if "kid" in metrics: self._kyy = _cubic_kernel(self.ref, self.ref)
         for label, feats in tqdm((features or {}).items(), disable=not progress, desc="paired bootstrap", unit="set"): self.add(label, feats)
 
@@ -283,18 +284,16 @@ class PairedBootstrap:
     @classmethod
     def merged(cls, parts):
         "One bootstrap of the sets of `parts` (bootstraps, or their `to_dict`s), each drawn on the same indices (the same method, replicates, seed, N and reference size): its contrasts are those of one bootstrap of all the sets."
-        parts = [p.to_dict() if isinstance(p, PairedBootstrap) else p for p in parts]
+        parts, same = [p.to_dict() if isinstance(p, PairedBootstrap) else p for p in parts], ("method", "n_boot", "seed", "n", "m", "scale")
         if not parts: raise ArgumentError("`parts` must hold at least one bootstrap, got none")
-        same = ("method", "n_boot", "seed", "n", "m", "scale")
         for i, p in enumerate(parts[1:], 1):
-            if diff := [k for k in same if p[k] != parts[0][k]]:
-                raise ArgumentError(f"`parts[{i}]` was drawn on other indices than `parts[0]`: {', '.join(f'{k} {p[k]!r}, not {parts[0][k]!r}' for k in diff)}")
+            if diff := [k for k in same if p[k] != parts[0][k]]: raise ArgumentError(f"`parts[{i}]` was drawn on other indices than `parts[0]`: {', '.join(f'{k} {p[k]!r}, not {parts[0][k]!r}' for k in diff)}")
         if len({tuple(p["values"]) for p in parts}) > 1: raise ArgumentError(f"`parts` must all hold the same metrics, got {[list(p['values']) for p in parts]}")
         names = [k for p in parts for k in next(iter(p["values"].values()))]
         if dup := sorted({k for k in names if names.count(k) > 1}): raise ArgumentError(f"`parts` name the set(s) {dup} more than once")
         join = lambda key: {m: {k: v for p in parts for k, v in (p.get(key) or {}).get(m, {}).items()} for m in parts[0]["values"]}
-        refs = join("reference_replicates") if all(p.get("reference_replicates") for p in parts) else {}
-        return cls.from_dict({**{k: parts[0][k] for k in same}, "values": join("values"), "replicates": join("replicates"), "reference_replicates": refs})
+        return cls.from_dict({**{k: parts[0][k] for k in same}, "values": join("values"), "replicates": join("replicates"),
+                              "reference_replicates": join("reference_replicates") if all(p.get("reference_replicates") for p in parts) else {}})
 
 # %% ../nbs/09a_stats.ipynb #438211a8
 def _ratio_interval(se, spread, n_seeds):
