@@ -164,14 +164,17 @@ def _cell_key(setup, size, length):
     "What names a cell's sample sets in the cache (with the model's name added): its members' recipe, step and seeds."
     return dict(truth_recipe(setup, size).describe(), step=length, seeds=list(range(setup["K"])))
 
+def _set_key(setup, size, length, name, mix):
+    "The cache key of model `name`'s samples in cell `(size, length)`; the exact score's is the same in every cell."
+    return dict(model="exact score", mixture=mix.record["sha256"]) if name == "exact score" else dict(_cell_key(setup, size, length), model=name)
+
 def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu", progress=True):
     "Cell `(size, length)`'s sample sets `{model: samples}` and its selection sets `{k: samples of member k}` (noise of `selection_seed`), drawn or read from the cache."
     from ensdiff.testbed import ExactScore
     mix, members = testbed_of(setup), truth_members(setup, size, step=length, device=device, progress=progress)
-    base = _cell_key(setup, size, length)
     main = (setup["sizes"][0], setup["lengths"][0])
     models = {**cell_models(members, RULES if (size, length) == main else setup["map_rules"]), "exact score": ExactScore(mix)}
-    key = lambda name: dict(base, model=name) if name != "exact score" else dict(model="exact score", mixture=mix.record["sha256"])
+    key = lambda name: _set_key(setup, size, length, name, mix)
     sets = {name: truth_samples(model, setup, key(name), seed, device, progress) for name, model in models.items()}
     selection = {k: truth_samples(m, dict(setup, n_samples=setup["n_select"]), key(f"member {k}"), selection_seed, device, progress) for k, m in enumerate(members)}
     return sets, selection
@@ -262,7 +265,7 @@ def set_summaries(setup, size, length, names, reference, n=None, seed=0, kid_boo
     "The kept summaries (`summarize_set`) `{name: summary}` of cell `(size, length)`'s models `names` (members, rules, `size_models`, 'exact score') at `n` samples (default `n_samples`) from the noise of `seed`."
     n, mix, model = int(n or setup["n_samples"]), reference.mix, _lazy_models(setup, size, length, device, progress)
     def one(name):
-        key = dict(model="exact score", mixture=mix.record["sha256"]) if name == "exact score" else dict(_cell_key(setup, size, length), model=name)
+        key = _set_key(setup, size, length, name, mix)
         spec = dict(preset=setup["preset"], set=key, n=n, seed=int(seed), reference=reference.spec, n_boot=setup["n_boot"], kid_boot=kid_boot, fid_sizes=setup["fid_sizes"], version=1)
         draw = lambda: truth_samples(model(name), dict(setup, n_samples=n), key, seed, device, progress)
         return kept_result("set", spec, lambda: summarize_set(draw(), name, reference, kid_boot))
