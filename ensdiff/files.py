@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environment', 'DamagedFile', 'digest_path', 'file_digest',
            'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'tensor_digest',
-           'cache_dir', 'canonical_json', 'cache_path']
+           'cache_dir', 'canonical_json', 'cache_path', 'kept_dir']
 
 # %% ../nbs/00a_files.ipynb #c86fa077
 import hashlib, json, os, platform, subprocess, tempfile, warnings
@@ -186,3 +186,8 @@ def cache_path(kind,          # the cache's folder under `cache_dir()`: "samples
     if isinstance(spec, str): raise TypeError("`spec` must be JSON-able data or bytes, not a str: a JSON text would be hashed as a quoted string")
     data = spec if isinstance(spec, bytes) else canonical_json(spec, default).encode()
     return Path(folder or cache_dir() / kind) / f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}{suffix}"
+
+# %% ../nbs/00a_files.ipynb #721f27ad
+def kept_dir(kind):  # "forest", "truth", ...
+    "The folder of `kind`'s results kept in the repository: `results/<kind>` in the checkout that holds the package."
+    return Path(ensdiff.__file__).resolve().parents[1] / "results" / kind

@@ -6,7 +6,7 @@ __all__ = ['TREE_RULES', 'MODELS', 'COVERAGE_RULES', 'KEPT_RESULTS', 'vp_coeffic
            'split_values', 'predicted_noise_std']
 
 # %% ../nbs/10_forest.ipynb #45b72dc8
-import importlib, io, json, math, shutil, time, warnings
+import io, json, math, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .aggregate import RULES, aggregate, check_finite
 from .checks import ArgumentError, number, whole
-from .files import tensor_digest
+from .files import kept_dir, tensor_digest
 from .hist_forest import HistForest, thread_budget
 
 # %% ../nbs/10_forest.ipynb #486c30fc
@@ -379,7 +379,7 @@ def forest_table(name):
     ints = [j for j in range(X.shape[1]) if j not in cat and np.allclose(X[:, j], np.round(X[:, j]))]  # the label too when it is an integer outcome
     return X, cat, ints, t.task
 
-KEPT_RESULTS = Path(importlib.import_module("ensdiff").__file__).resolve().parents[1] / "results" / "forest"  # split results kept in the repository
+KEPT_RESULTS = kept_dir("forest")  # split results kept in the repository
 
 def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", stratify=False, n_t=50, duplicate_K=100,
                 model="random_forest", coverage_rule="paper", cache=True, progress=False):

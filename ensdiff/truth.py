@@ -8,10 +8,11 @@ __all__ = ['TRUTH_PRESETS', 'MAP_PRESETS', 'RULES', 'KEPT_RESULTS', 'truth_setup
            'cell_score_errors', 'cell_ode_kl', 'prepare_truth', 'score_gain', 'sample_gain']
 
 # %% ../nbs/11b_truth.ipynb #6f97f77d
-import functools, importlib, json
+import functools, json
 from pathlib import Path
 import torch
 
+from .files import kept_dir
 from .presets import IMAGE_PRESETS, Recipe, snapshot_members, snapshot_steps
 from .testbed import digit_mixture, image_mixture, ring_mixture
 from .train import default_store
@@ -187,7 +188,7 @@ def confirmation_sets(setup, size, length, rules=("mean",), device="cpu", progre
     return {name: truth_samples(model, big, dict(base, model=name), setup["confirm_seed"], device, progress) for name, model in cell_models(members, rules).items()}
 
 # %% ../nbs/11b_truth.ipynb #ed06dbd5
-KEPT_RESULTS = Path(importlib.import_module("ensdiff").__file__).resolve().parents[1] / "results" / "truth"  # results kept in the repository
+KEPT_RESULTS = kept_dir("truth")  # results kept in the repository
 
 def kept_result(what, spec, compute, kept=None):
     "The result of `compute()` (tensors, numbers, strings in dicts and lists) that `what` and `spec` name: read from the user cache, else from the kept results (`kept`, default `KEPT_RESULTS`), else computed and written to the cache (atomically, with its SHA-256)."
