@@ -12,6 +12,7 @@ import functools, json
 from pathlib import Path
 import torch
 
+from .checks import ArgumentError
 from .files import kept_dir
 from .presets import IMAGE_PRESETS, Recipe, snapshot_members, snapshot_steps
 from .testbed import digit_mixture, image_mixture, ring_mixture
@@ -257,7 +258,7 @@ def _lazy_models(setup, size, length, device="cpu", progress=True):
         if name == "exact score": return ExactScore(testbed_of(setup))
         if not models:
             members = truth_members(setup, size, step=length, device=device, progress=progress)
-            models.update({**cell_models(members, RULES), **{f"mean K={k}": Ensemble(members[:k]) for k in range(1, len(members) + 1)}, **size_models(members, len(members))})
+            models.update({**cell_models(members, RULES), **size_models(members, len(members)), "mean K=1": Ensemble(members[:1]), f"mean K={len(members)}": Ensemble(members)})
         if name not in models: raise ValueError(f"a model's name must be one of {list(models)} or 'exact score', got {name!r}")
         return models[name]
     return model
@@ -291,15 +292,17 @@ def cell_ode_kl(setup, size, length, names, seed=0, device="cpu", progress=True)
     return {nm: kept_result("ode-kl", spec(nm), lambda: ode_kl(model(nm), testbed_of(setup), n=setup["n_ode"], seed=seed, rtol=setup["ode_rtol"])) for nm in names}
 
 # %% ../nbs/11b_truth.ipynb #28db6ecb
-def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress=True, **overrides):
-    "Compute every kept result of the `truth` experiment at `preset` (with `overrides` of its settings) that neither the cache nor the kept results hold, cell by cell (the digits-like cell first, with its K models, ODE KLs and confirmatory sets; the strongest members' confirmatory sets last)."
+def prepare_truth(preset="cpu", cells=None, seed=0, selection_seed=1, device="cpu", progress=True, **overrides):
+    "Compute every kept result of the `truth` experiment at `preset` (with `overrides` of its settings) that neither the cache nor the kept results hold, cell by cell (the digits-like cell first, with its K models, ODE KLs and confirmatory sets; the strongest members' confirmatory sets last); `cells` (default: all) limits it to some cells `(size, length)`."
     setup = truth_setup(preset, **overrides)
     ref, K = TruthReference(setup, seed), setup["K"]
-    cells = [(s, l) for s in setup["sizes"] for l in setup["lengths"]]
+    every = [(s, l) for s in setup["sizes"] for l in setup["lengths"]]
+    cells = every if cells is None else [tuple(c) for c in cells]
+    if unknown := [c for c in cells if c not in every]: raise ArgumentError(f"`cells` must be cells (size, length) of the preset, one of {every}; got {unknown}")
     members, ks = [f"member {k}" for k in range(K)], [f"mean K={k}" for k in range(1, K + 1)]
     big = dict(n=setup["n_confirm"], seed=setup["confirm_seed"], kid_boot=max(2, setup["n_boot"] // 5), device=device, progress=progress)
     for c in cells:
-        main = c == cells[0]
+        main = c == every[0]
         cell_score_errors(setup, *c, ("geometric", "median", "dominant"), split=True, seed=seed, device=device, progress=progress)
         set_summaries(setup, *c, members + list(RULES if main else setup["map_rules"]) + ["exact score"], ref, seed=seed, device=device, progress=progress)
         set_summaries(setup, *c, members, ref, n=setup["n_select"], seed=selection_seed, device=device, progress=progress)  # the best member is chosen on these
@@ -308,7 +311,8 @@ def prepare_truth(preset="cpu", seed=0, selection_seed=1, device="cpu", progress
         cell_score_errors(setup, *c, ks + ["mc-dropout"], seed=seed, device=device, progress=progress)
         cell_ode_kl(setup, *c, ks + members, seed=seed, device=device, progress=progress)
         set_summaries(setup, *c, members + list(setup["confirm_rules"]), ref, **big)
-    for size in setup["sizes"]: set_summaries(setup, size, setup["lengths"][-1], members + ["mean"], ref, **big)
+    for c in cells:
+        if c[1] == setup["lengths"][-1]: set_summaries(setup, *c, members + ["mean"], ref, **big)
 
 # %% ../nbs/11b_truth.ipynb #bb2606ae
 def score_gain(member_errors, rule_errors, grid, sde=None):
