@@ -43,9 +43,13 @@ def _claim_p_values(cs, test, expect, margin):
     ps = [stats.p_values(c, test, expect, margin) for c in cs]
     return max(p for p, _ in ps), min(1., len(cs) * min(q for _, q in ps))
 
+def _boundaries(test, margin):
+    "The points a claim under `test` compares its interval with: 0, or the margin on the side the test reads."
+    return [0.] if test == "directional" else {"no_better": [-margin], "no_worse": [margin], "equivalent": [-margin, margin]}[test]
+
 def _borderline(cs, test, margin):
-    "True when a 95% bound lies within twice its Monte Carlo error of the point it is compared with (0, or the margin)."
-    points = [0.] if test == "directional" else [-margin, margin]
+    "True when a 95% bound lies within twice its Monte Carlo error of a boundary the test reads (`_boundaries`)."
+    points = _boundaries(test, margin)
     return any(c.finite and min(abs(b - p) for b in (c.lo, c.hi) for p in points) < 2 * stats.bound_mc_error(c) for c in cs)
 
 def _verdict(c, test, expect, margin):
@@ -55,7 +59,7 @@ def _verdict(c, test, expect, margin):
 def _reference_capped(c, test, margin):
     "True when `c`'s interval would still reach past its boundary with only the reference's part of its error left (any number of samples)."
     if c.se_reference is None or not c.finite: return False
-    points = [0.] if test == "directional" else {"no_better": [-margin], "no_worse": [margin], "equivalent": [-margin, margin]}[test]
+    points = _boundaries(test, margin)
     return min(abs(c.estimate - p) for p in points) < stats.Z95 * c.se_reference
 
 def _side(c):
