@@ -3,16 +3,16 @@
 # %% auto #0
 __all__ = ['TRUTH_PRESETS', 'MAP_PRESETS', 'RULES', 'KEPT_RESULTS', 'truth_setup', 'map_setup', 'testbed_of', 'sample_shape',
            'pool_size', 'draws', 'training_draws', 'truth_recipe', 'truth_members', 'train_truth_members',
-           'cell_models', 'truth_samples', 'truth_classifier', 'truth_features', 'size_models', 'truth_sample_sets',
-           'confirmation_sets', 'kept_result', 'keep_results', 'TruthReference', 'summarize_set', 'set_summaries',
-           'cell_score_errors', 'cell_ode_kl', 'prepare_truth', 'score_gain', 'sample_gain']
+           'cell_models', 'truth_samples', 'truth_classifier', 'truth_features', 'size_models', 'kept_result',
+           'keep_results', 'TruthReference', 'summarize_set', 'set_summaries', 'cell_score_errors', 'cell_ode_kl',
+           'prepare_truth', 'score_gain', 'sample_gain']
 
 # %% ../nbs/11b_truth.ipynb #6f97f77d
 import functools, json
 from pathlib import Path
 import torch
 
-from .checks import ArgumentError
+from .checks import ArgumentError, one_of
 from .files import kept_dir
 from .presets import IMAGE_PRESETS, Recipe, snapshot_members, snapshot_steps
 from .testbed import digit_mixture, image_mixture, ring_mixture
@@ -48,10 +48,10 @@ MAP_PRESETS = {
 }
 
 def _setup(table, preset, overrides, what):
-    if preset not in table: raise ValueError(f"`preset` must be one of {list(table)}, got {preset!r}")
+    one_of(preset, "preset", table)
     cfg = dict(table[preset], preset=preset)
     unknown = {k for k, v in overrides.items() if v is not None} - set(cfg)  # None leaves a setting as it is: `data_root=None` at any preset
-    if unknown: raise ValueError(f"unknown setting(s) {sorted(unknown)}; a {what} setup has {sorted(cfg)}")
+    if unknown: raise ArgumentError(f"unknown setting(s) {sorted(unknown)}; a {what} setup has {sorted(cfg)}")
     cfg.update({k: v for k, v in overrides.items() if v is not None})
     return json.loads(json.dumps(cfg))
 
@@ -170,24 +170,6 @@ def _set_key(setup, size, length, name, mix):
     "The cache key of model `name`'s samples in cell `(size, length)`; the exact score's is the same in every cell."
     return dict(model="exact score", mixture=mix.record["sha256"]) if name == "exact score" else dict(_cell_key(setup, size, length), model=name)
 
-def truth_sample_sets(setup, size, length, seed=0, selection_seed=1, device="cpu", progress=True):
-    "Cell `(size, length)`'s sample sets `{model: samples}` and its selection sets `{k: samples of member k}` (noise of `selection_seed`), drawn or read from the cache."
-    from ensdiff.testbed import ExactScore
-    mix, members = testbed_of(setup), truth_members(setup, size, step=length, device=device, progress=progress)
-    main = (setup["sizes"][0], setup["lengths"][0])
-    models = {**cell_models(members, RULES if (size, length) == main else setup["map_rules"]), "exact score": ExactScore(mix)}
-    key = lambda name: _set_key(setup, size, length, name, mix)
-    sets = {name: truth_samples(model, setup, key(name), seed, device, progress) for name, model in models.items()}
-    selection = {k: truth_samples(m, dict(setup, n_samples=setup["n_select"]), key(f"member {k}"), selection_seed, device, progress) for k, m in enumerate(members)}
-    return sets, selection
-
-def confirmation_sets(setup, size, length, rules=("mean",), device="cpu", progress=True):
-    "Cell `(size, length)`'s members and `rules` at `setup['n_confirm']` samples from the noise of `setup['confirm_seed']`, independent of the pilot's: the confirmatory stage's sets `{model: samples}`, drawn or read from the cache."
-    members = truth_members(setup, size, step=length, device=device, progress=progress)
-    base = _cell_key(setup, size, length)
-    big = dict(setup, n_samples=setup["n_confirm"])
-    return {name: truth_samples(model, big, dict(base, model=name), setup["confirm_seed"], device, progress) for name, model in cell_models(members, rules).items()}
-
 # %% ../nbs/11b_truth.ipynb #ed06dbd5
 KEPT_RESULTS = kept_dir("truth")  # results kept in the repository
 
@@ -259,7 +241,7 @@ def _lazy_models(setup, size, length, device="cpu", progress=True):
         if not models:
             members = truth_members(setup, size, step=length, device=device, progress=progress)
             models.update({**cell_models(members, RULES), **size_models(members, len(members)), "mean K=1": Ensemble(members[:1]), f"mean K={len(members)}": Ensemble(members)})
-        if name not in models: raise ValueError(f"a model's name must be one of {list(models)} or 'exact score', got {name!r}")
+        one_of(name, "name", [*models, "exact score"])
         return models[name]
     return model
 
