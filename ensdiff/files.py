@@ -77,11 +77,16 @@ def _record(path, digests):
     "Write the list of SHA-256s accepted for `path` (atomically)."
     write_bytes_atomic(digest_path(path), "\n".join(dict.fromkeys(digests)).encode())
 
-def save_atomic(obj, path):
-    "`torch.save` to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`, which accepts the old bytes and the new while the rename happens."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+def _writer(obj, path):
+    "How `save_atomic` writes `obj` to `path`: JSON for a `.json` path, `torch.save` otherwise."
+    if path.suffix == ".json": return lambda f: f.write(json.dumps(obj, indent=2, default=_jsonable).encode())
     import torch
-    tmp = _write_synced(path, lambda f: torch.save(obj, f))
+    return lambda f: torch.save(obj, f)
+
+def save_atomic(obj, path):
+    "`torch.save` (JSON for a `.json` path) to a temporary file beside `path`, fsync, then rename over `path`; its SHA-256 goes to `digest_path(path)`, which accepts the old bytes and the new while the rename happens."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_synced(path, _writer(obj, path))
     try:
         new = file_digest(tmp)
         _record(path, [*_recorded(path), new])  # a kill from here to the rename leaves the old file, still proven
@@ -101,7 +106,7 @@ def move_atomic(src, dst):
     digest_path(src).unlink(missing_ok=True)
 
 def load_checkpoint(path):
-    "A file written by `save_atomic` (`weights_only=True`); `DamagedFile` when its bytes do not match its SHA-256, its SHA-256 is missing, or it cannot be read."
+    "A file written by `save_atomic` (`weights_only=True`; a `.json` file as JSON); `DamagedFile` when its bytes do not match its SHA-256, its SHA-256 is missing, or it cannot be read."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no file at {path}")
     if path.is_dir(): raise DamagedFile(f"{path} is a folder, not a file written by ensdiff")
@@ -112,7 +117,7 @@ def load_checkpoint(path):
     if file_digest(path) not in recorded:
         raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({digest_path(path).name})")
     import torch
-    try: return torch.load(path, map_location="cpu", weights_only=True)
+    try: return json.loads(path.read_text()) if path.suffix == ".json" else torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError: raise
     except Exception as e: raise DamagedFile(f"{path} cannot be read: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
 
