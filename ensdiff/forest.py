@@ -394,7 +394,7 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
                 coverage_rule=coverage_rule, rules=list(TREE_RULES))
     spec = json.loads(json.dumps(spec))  # as a file gives it back
     path = cache_path("forest", spec, 16, prefix="split-", suffix=".json", default=None)
-    kept = KEPT_RESULTS / path.name  # the results kept in the repository (a checkout), read where the cache has none
+    kept = KEPT_RESULTS / path.name  # the results kept in the repository (a checkout), read before the cache
     for p in (kept, path) if cache else ():  # the repository's proven copy first: an older cache file without a digest is then never read
         if (entry := load_cached(p)) is None: continue  # missing, or damaged (warned): the next place, else computed
         if entry.get("spec") != spec: raise DamagedFile(f"{p} holds another result than the one its name says: {entry.get('spec')} instead of {spec}")
