@@ -2,8 +2,8 @@
 
 # %% auto #0
 __all__ = ['git_revision', 'write_bytes_atomic', 'write_json_atomic', 'environment', 'DamagedFile', 'digest_path', 'file_digest',
-           'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'weights_digest', 'tensor_digest',
-           'cache_dir', 'canonical_json', 'cache_path', 'kept_dir']
+           'save_atomic', 'move_atomic', 'load_checkpoint', 'load_cached', 'cached_entry', 'weights_digest',
+           'tensor_digest', 'cache_dir', 'canonical_json', 'cache_path', 'kept_dir']
 
 # %% ../nbs/00a_files.ipynb #c86fa077
 import hashlib, json, os, platform, subprocess, tempfile, warnings
@@ -116,8 +116,10 @@ def load_checkpoint(path):
                           "a file ensdiff writes always has one (a plain `torch.save` file loads with `torch.load(path, weights_only=True)`)")
     if file_digest(path) not in recorded:
         raise DamagedFile(f"{path} is damaged: its SHA-256 no longer matches the one recorded when it was written ({digest_path(path).name})")
-    import torch
-    try: return json.loads(path.read_text()) if path.suffix == ".json" else torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        if path.suffix == ".json": return json.loads(path.read_text())
+        import torch
+        return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError: raise
     except Exception as e: raise DamagedFile(f"{path} cannot be read: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
 
@@ -127,6 +129,14 @@ def load_cached(path):
     try: return load_checkpoint(path)
     except DamagedFile as e:
         warnings.warn(f"{e}; computing it again", stacklevel=2); return None
+
+def cached_entry(spec, *paths):
+    "The first entry `{'spec': ..., 'result': ...}` written by `save_atomic` among `paths` (a missing or damaged one skipped, warned by `load_cached`), or None; `DamagedFile` when an entry holds another `spec` than the one asked for (its name, a hash of `spec`, says otherwise)."
+    for p in paths:
+        if (entry := load_cached(p)) is None: continue
+        if entry.get("spec") != spec: raise DamagedFile(f"{p} holds another result than the one its name says: {entry.get('spec')} instead of {spec}")
+        return entry
+    return None
 
 
 # %% ../nbs/00a_files.ipynb #69cf19a6

@@ -385,7 +385,7 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
                 model="random_forest", coverage_rule="paper", cache=True, progress=False):
     "W_test, coverage and efficiency of every rule of `TREE_RULES` at every K of `Ks` on split `split` of table `X` (label last); cached, and a stopped fit resumes at its first missing level. Returns (result, fitted model or None when read from the cache)."
     from ensdiff.data import split_indices
-    from ensdiff.files import DamagedFile, cache_path, load_cached, save_atomic
+    from ensdiff.files import cache_path, cached_entry, save_atomic
     Ks = sorted(int(k) for k in Ks)
     if not Ks or Ks[0] < 1: raise ValueError(f"`Ks` must be positive numbers of trees, got {Ks}")
     X = np.ascontiguousarray(X, dtype=float)
@@ -395,10 +395,7 @@ def sweep_split(X, split, Ks, cat_cols=(), int_cols=(), task="classification", s
     spec = json.loads(json.dumps(spec))  # as a file gives it back
     path = cache_path("forest", spec, 16, prefix="split-", suffix=".json", default=None)
     kept = KEPT_RESULTS / path.name  # the results kept in the repository (a checkout), read before the cache
-    for p in (kept, path) if cache else ():  # the repository's proven copy first: an older cache file without a digest is then never read
-        if (entry := load_cached(p)) is None: continue  # missing, or damaged (warned): the next place, else computed
-        if entry.get("spec") != spec: raise DamagedFile(f"{p} holds another result than the one its name says: {entry.get('spec')} instead of {spec}")
-        return entry["result"], None
+    if cache and (entry := cached_entry(spec, kept, path)) is not None: return entry["result"], None  # the repository's proven copy first: an older cache file without a digest is then never read
     tr, _, te = split_indices(len(X), seed=split, test=0.2, stratify=X[:, -1] if stratify else None)
     levels = path.with_name(f"{path.stem}-levels") if cache else None  # a stopped fit resumes from here
     forest = ForestVP(n_estimators=Ks[-1], n_t=n_t, duplicate_K=duplicate_K, model=model, seed=split).fit(X[tr], cat_cols, int_cols, progress=progress, level_dir=levels)

@@ -175,13 +175,10 @@ KEPT_RESULTS = kept_dir("truth")  # results kept in the repository
 
 def kept_result(what, spec, compute, kept=None):
     "The result of `compute()` (tensors, numbers, strings in dicts and lists) that `what` and `spec` name: read from the user cache, else from the kept results (`kept`, default `KEPT_RESULTS`), else computed and written to the cache (atomically, with its SHA-256)."
-    from ensdiff.files import cache_path, canonical_json, load_cached, save_atomic
+    from ensdiff.files import cache_path, cached_entry, canonical_json, save_atomic
     spec = json.loads(canonical_json(dict(spec, what=what)))
     path = cache_path("truth-results", spec, 16, prefix=f"{what}-")
-    for p in (path, Path(kept or KEPT_RESULTS) / path.name):
-        if (entry := load_cached(p)) is None: continue
-        if entry.get("spec") != spec: raise ValueError(f"{p} holds another result than the one its name says: {entry.get('spec')} instead of {spec}")
-        return entry["result"]
+    if (entry := cached_entry(spec, path, Path(kept or KEPT_RESULTS) / path.name)) is not None: return entry["result"]
     result = compute()
     save_atomic(dict(spec=spec, result=result), path)
     return result
